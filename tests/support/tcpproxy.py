@@ -1,0 +1,90 @@
+"""A TCP forwarder between tinyapp and a real database server, to cut the line on demand.
+
+``stop()`` closes every forwarded connection and refuses new ones (the database looks
+down); ``start()`` forwards again (the database is back). Nothing is mocked: the app
+talks its real driver protocol to the real server through this socket.
+"""
+
+import socket
+import threading
+
+
+class TCPProxy:
+    def __init__(self, target_host: str, target_port: int):
+        self.target = (target_host, target_port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.forwarding = True
+        self.black_hole = False  # accept but never answer: a hung server
+        self._pairs: list[tuple[socket.socket, socket.socket]] = []
+        self._held: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        threading.Thread(target=self._accept_loop, daemon=True).start()
+
+    def _accept_loop(self) -> None:
+        while not self._closed:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if self.black_hole:
+                with self._lock:
+                    self._held.append(client)
+                continue
+            if not self.forwarding:
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            with self._lock:
+                self._pairs.append((client, upstream))
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while chunk := source.recv(65536):
+                sink.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def stop(self, black_hole: bool = False) -> None:
+        """Cut every open connection; refuse (or silently hold) new ones."""
+        self.forwarding = False
+        self.black_hole = black_hole
+        with self._lock:
+            pairs, self._pairs = self._pairs, []
+        for pair in pairs:
+            for end in pair:
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                end.close()
+
+    def start(self) -> None:
+        """Forward new connections again."""
+        self.black_hole = False
+        with self._lock:
+            held, self._held = self._held, []
+        for sock in held:
+            sock.close()
+        self.forwarding = True
+
+    def close(self) -> None:
+        self._closed = True
+        self.stop()
+        self.start()
+        self.listener.close()

@@ -1,0 +1,95 @@
+"""The tinyapp command: one-line errors, exit codes 0/1/2, and a working `python run.py`."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tinyapp.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_check_on_a_broken_url_exits_1_with_one_masked_line(tmp_path, capsys):
+    code = main(["check", "--data-dir", str(tmp_path),
+                 "--database-url", "postgresql://app:s3cr%40t@127.0.0.1:1/shop"])
+    out = capsys.readouterr().out
+    assert code == 1
+    problems = [line for line in out.splitlines() if line.startswith("PROBLEM")]
+    assert len(problems) == 1
+    assert "postgresql://app:***@127.0.0.1:1/shop: cannot connect" in problems[0]
+    assert "s3cr" not in out
+
+
+def test_check_passes_on_a_migrated_database(engine, migrated_url, tmp_path, capsys):
+    code = main(["check", "--data-dir", str(tmp_path), "--database-url", migrated_url])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "schema at 0001_initial" in out
+    assert "DATABASE_URL" in out and "flag --database-url" in out
+
+
+def test_check_reports_pending_migrations(scratch_url, tmp_path, capsys):
+    code = main(["check", "--data-dir", str(tmp_path), "--database-url", scratch_url])
+    assert code == 1
+    assert "migration(s) pending (0001_initial)" in capsys.readouterr().out
+
+
+def test_debug_shows_the_traceback_and_default_does_not(tmp_path, capsys):
+    flags = ["migrate", "up", "9999_missing", "--data-dir", str(tmp_path)]
+    assert main(flags) == 1
+    assert "Traceback" not in capsys.readouterr().err
+    assert main([*flags, "--debug"]) == 1
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_usage_errors_exit_2():
+    with pytest.raises(SystemExit) as raised:
+        main(["frobnicate"])
+    assert raised.value.code == 2
+
+
+def run_tinyapp(*args, cwd, env_extra=None, timeout=30):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TINYAPP_")}
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_python_m_tinyapp_runs_the_same_command(tmp_path):
+    result = run_tinyapp("-m", "tinyapp", "--version", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("tinyapp ")
+
+
+def test_run_py_serves_healthz_and_creates_the_sqlite_database(tmp_path):
+    """The README's first command, in a clean folder: serve, answer /healthz, stop."""
+    data = tmp_path / "data"
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "run.py"), "--port", "0",
+         "--data-dir", str(data), "--log-format", "json"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("TINYAPP_")})
+    try:
+        banner = process.stdout.readline()  # printed once the socket listens
+        found = re.search(r"serving (http://127.0.0.1:\d+/)", banner)
+        assert found, process.stderr.read() if process.poll() is not None else banner
+        url = found.group(1)
+        with urllib.request.urlopen(url + "healthz", timeout=10) as reply:
+            assert json.load(reply) == {"status": "ok"}
+        with urllib.request.urlopen(url + "readyz", timeout=10) as reply:
+            assert json.load(reply)["status"] == "ready"
+        assert (data / "tinyapp.db").exists()
+        assert (data / "secret_key").exists()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    logs = [json.loads(line) for line in process.stderr.read().splitlines()
+            if line.startswith("{")]
+    readyz = [entry for entry in logs if entry.get("path") == "/readyz"]
+    assert readyz and readyz[0]["status"] == 200 and readyz[0]["request_id"]

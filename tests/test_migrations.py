@@ -1,0 +1,87 @@
+"""Migrations on every engine: up, down, status, and a schema identical to the models'."""
+
+import peewee
+
+from tinyapp import db, migrations
+from tinyapp.cli import main
+from tinyapp.models import MODELS
+
+
+def test_up_down_and_status_through_the_command_line(scratch_url, capsys, tmp_path):
+    flags = ["--database-url", scratch_url, "--data-dir", str(tmp_path)]
+
+    assert main(["migrate", "status", *flags]) == 0
+    assert "[ ] 0001_initial" in capsys.readouterr().out
+
+    assert main(["migrate", "up", *flags]) == 0
+    assert "applied 0001_initial" in capsys.readouterr().out
+    assert main(["migrate", "status", *flags]) == 0
+    assert "[x] 0001_initial" in capsys.readouterr().out
+    assert main(["migrate", "up", *flags]) == 0
+    assert "nothing to do" in capsys.readouterr().out
+
+    assert main(["migrate", "down", *flags]) == 0
+    assert "reverted 0001_initial" in capsys.readouterr().out
+    with db.database.connection_context():
+        assert migrations.pending() == ["0001_initial"]
+        tables = set(db.database.get_tables())
+    assert not tables & {m._meta.table_name for m in MODELS}
+
+
+def test_an_unknown_target_fails_with_one_line(scratch_url, capsys, tmp_path):
+    code = main(["migrate", "up", "9999_nope", "--database-url", scratch_url,
+                 "--data-dir", str(tmp_path)])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert 'unknown migration "9999_nope"' in err
+    assert "Traceback" not in err
+
+
+def describe_schema(database: peewee.Database) -> dict:
+    """Read the live schema: columns with types and nullability, indexes, foreign keys."""
+    schema = {}
+    for table in sorted(database.get_tables()):
+        if table == "schema_migration":
+            continue
+        columns = sorted((c.name, c.data_type.lower(), c.null, c.primary_key)
+                         for c in database.get_columns(table))
+        indexes = sorted((tuple(i.columns), i.unique) for i in database.get_indexes(table))
+        foreign_keys = sorted((f.column, f.dest_table, f.dest_column)
+                              for f in database.get_foreign_keys(table))
+        schema[table] = {"columns": columns, "indexes": indexes, "foreign_keys": foreign_keys}
+    return schema
+
+
+def check_constraints(database: peewee.Database, engine: str) -> list[str]:
+    """List the CHECK constraints as the engine stores them, normalised for comparison."""
+    if engine == "sqlite":
+        rows = database.execute_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name != "
+            "'schema_migration'").fetchall()
+        return sorted(part.split(")")[0] for (sql,) in rows for part in sql.split("CHECK (")[1:])
+    if engine == "postgresql":
+        rows = database.execute_sql(
+            "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'c' AND connamespace = 'public'::regnamespace").fetchall()
+    else:
+        rows = database.execute_sql(
+            "SELECT table_name, check_clause FROM information_schema.check_constraints "
+            "WHERE constraint_schema = DATABASE()").fetchall()
+    return sorted(f"{table}: {clause}" for table, clause in rows)
+
+
+def test_the_migrated_schema_equals_the_models_schema(engine, scratch_url, migrated_url):
+    from tinyapp.db import make_database
+
+    from_models = make_database(scratch_url)
+    with from_models.bind_ctx(MODELS):
+        from_models.create_tables(MODELS)
+    from_migrations = make_database(migrated_url)
+    try:
+        assert describe_schema(from_migrations) == describe_schema(from_models)
+        assert check_constraints(from_migrations, engine) == check_constraints(from_models,
+                                                                               engine)
+        assert len(check_constraints(from_models, engine)) >= 6
+    finally:
+        from_models.close_all()
+        from_migrations.close_all()

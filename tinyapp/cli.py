@@ -1,0 +1,195 @@
+"""The ``tinyapp`` command: a thin layer over importable functions.
+
+Exit codes: 0 done, 1 the operation failed, 2 bad usage or configuration. Errors are
+one line on stderr; ``--debug`` adds the traceback. Every setting is also a flag
+(``--database-url``, ``--port`` …), the highest layer of configuration.
+"""
+
+import argparse
+import code
+import os
+import sys
+import traceback
+
+from tinyapp import __version__, db, migrations
+from tinyapp.config import SETTINGS, ConfigError, Settings, load_settings, mask_url
+from tinyapp.logs import configure_logging
+
+
+class CommandError(Exception):
+    """The operation failed in a way the user should read about (exit 1)."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the tinyapp command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(_setting_flags(args))
+        configure_logging(settings.LOG_LEVEL, settings.LOG_FORMAT)
+        return args.command(args, settings) or 0
+    except ConfigError as exc:
+        return _fail(args, f"configuration error: {exc}", 2)
+    except KeyboardInterrupt:
+        return 130
+    except CommandError as exc:
+        return _fail(args, str(exc), 1)
+    except Exception as exc:  # noqa: BLE001 - users see one line, --debug shows more
+        if db.is_unavailable_error(exc):
+            return _fail(args, f"database unavailable: {db.describe_error(exc)}", 1)
+        return _fail(args, f"{exc.__class__.__name__}: {db.describe_error(exc)}", 1)
+
+
+def _fail(args, message: str, code: int) -> int:
+    print(f"tinyapp: error: {message}", file=sys.stderr)
+    if getattr(args, "debug", False):
+        traceback.print_exc()
+    elif code == 1:
+        print("(run again with --debug for details)", file=sys.stderr)
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    settings_flags = argparse.ArgumentParser(add_help=False)
+    group = settings_flags.add_argument_group(
+        "settings", "each overrides the config file and the TINYAPP_<KEY> environment")
+    for setting in SETTINGS:
+        group.add_argument(setting.flag, dest=f"setting_{setting.name}", metavar="VALUE",
+                           help=f"{setting.help} (default: {setting.default!s}; "
+                                f"env {setting.env_name})")
+    common = argparse.ArgumentParser(add_help=False, parents=[settings_flags])
+    common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+
+    parser = argparse.ArgumentParser(prog="tinyapp", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"tinyapp {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    serve = commands.add_parser("serve", parents=[common], help="serve the web app")
+    serve.add_argument("--open", action="store_true", help="open a browser (default: no)")
+    serve.set_defaults(command=cmd_serve)
+
+    migrate = commands.add_parser("migrate", parents=[common], help="show or change the "
+                                  "database schema version")
+    migrate.add_argument("action", nargs="?", default="status", choices=["status", "up", "down"],
+                         help="status (default), up (apply pending) or down (revert latest)")
+    migrate.add_argument("target", nargs="?", help="stop at this migration (default: all "
+                         "for up, the latest one for down)")
+    migrate.set_defaults(command=cmd_migrate)
+
+    check = commands.add_parser("check", parents=[common], help="show the effective "
+                                "configuration and test the database")
+    check.set_defaults(command=cmd_check)
+
+    shell = commands.add_parser("shell", parents=[common], help="Python prompt with the "
+                                "models imported and the database connected")
+    shell.set_defaults(command=cmd_shell)
+    return parser
+
+
+def _setting_flags(args) -> dict[str, str]:
+    return {s.name: getattr(args, f"setting_{s.name}", None) for s in SETTINGS}
+
+
+# -- commands --
+
+def cmd_serve(args, settings: Settings) -> int:
+    from tinyapp.server import serve
+
+    serve(settings, open_browser=args.open)
+    return 0
+
+
+def cmd_migrate(args, settings: Settings) -> int:
+    sqlite_file = db.sqlite_path(settings.DATABASE_URL)
+    if args.action == "up" and sqlite_file is not None:
+        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+    db.init_database(settings)
+    with db.database.connection_context():
+        try:
+            if args.action == "up":
+                _report("applied", migrations.upgrade(args.target))
+            elif args.action == "down":
+                _report("reverted", migrations.downgrade(args.target))
+            else:
+                for migration in migrations.status():
+                    mark = "x" if migration.applied else " "
+                    when = f"  {migration.applied:%Y-%m-%d %H:%M:%S}" if migration.applied else ""
+                    print(f"[{mark}] {migration.name}{when}")
+                if migrations.pending():
+                    print(f"{len(migrations.pending())} pending: run `tinyapp migrate up`")
+        except migrations.MigrationError as exc:
+            raise CommandError(str(exc)) from exc
+    return 0
+
+
+def _report(verb: str, names: list[str]) -> None:
+    for name in names:
+        print(f"{verb} {name}")
+    if not names:
+        print("nothing to do")
+
+
+def cmd_check(args, settings: Settings) -> int:
+    print(f"tinyapp {__version__}: effective configuration "
+          "(default < file < environment < flag)")
+    for name, value, source in settings.describe():
+        print(f"  {name:<22} {value:<48} {source}")
+    problems = _check_database(settings)
+    problems += _check_folders(settings)
+    if problems:
+        for problem in problems:
+            print(f"PROBLEM  {problem}")
+        return 1
+    print("OK       everything checked is in order")
+    return 0
+
+
+def _check_database(settings: Settings) -> list[str]:
+    where = mask_url(settings.DATABASE_URL)
+    sqlite_file = db.sqlite_path(settings.DATABASE_URL)
+    if sqlite_file is not None and not sqlite_file.exists():
+        print(f"OK       database file {sqlite_file} does not exist yet: serve creates it")
+        return []
+    try:
+        db.init_database(settings)
+        db.ping()
+        with db.database.connection_context():
+            waiting = migrations.pending()
+            version = migrations.schema_version()
+    except db.DatabaseUnavailable as exc:
+        return [f"database {where}: cannot connect: {exc}"]
+    print(f"OK       database {where} answers ({db.current_engine()}); "
+          f"schema at {version or 'nothing yet'}")
+    if waiting:
+        return [f"{len(waiting)} migration(s) pending ({', '.join(waiting)}): "
+                "run `tinyapp migrate up` (serve does it at start)"]
+    return []
+
+
+def _check_folders(settings: Settings) -> list[str]:
+    problems = []
+    for label, folder in (("data folder", settings.DATA_DIR),
+                          ("backup folder", settings.BACKUP_DIR),
+                          ("backup copy folder", settings.BACKUP_COPY_TO)):
+        if folder is None:
+            continue
+        existing = next((p for p in [folder, *folder.parents] if p.exists()), None)
+        if existing is None or not os.access(existing, os.W_OK):
+            problems.append(f"{label} {folder} is not writable")
+        else:
+            print(f"OK       {label} {folder} is writable")
+    return problems
+
+
+def cmd_shell(args, settings: Settings) -> int:
+    import tinyapp.models as models
+
+    db.init_database(settings)
+    namespace = {name: getattr(models, name) for name in models.__all__}
+    namespace["db"] = db.database
+    banner = (f"tinyapp {__version__} shell on {mask_url(settings.DATABASE_URL)}\n"
+              f"Imported: db, {', '.join(models.__all__)}\n"
+              "Try: Product.select().count()")
+    with db.database.connection_context():
+        code.interact(banner=banner, local=namespace, exitmsg="")
+    return 0

@@ -1,0 +1,52 @@
+"""Schema changes as numbered scripts (0001_initial.py, 0002_...), run by playhouse.migrations.
+
+Each script has ``up(migrator, db)`` and ``down(migrator, db)``; the runner records
+applied scripts in the ``schema_migration`` table and wraps each one in a transaction.
+To change the schema: add the next numbered script, never edit an applied one.
+"""
+
+from pathlib import Path
+
+from playhouse.migrations import Migration, MigrationError, Runner
+
+from tinyapp.db import database
+
+DIRECTORY = Path(__file__).parent
+
+__all__ = ["Migration", "MigrationError", "downgrade", "pending", "schema_version",
+           "status", "upgrade"]
+
+
+def _runner() -> Runner:
+    return Runner(database.obj, str(DIRECTORY), table_name="schema_migration")
+
+
+def status() -> list[Migration]:
+    """List every migration, applied or not, in order."""
+    return _runner().status()
+
+
+def pending() -> list[str]:
+    """Name the migrations not yet applied to the database."""
+    return [m.name for m in status() if not m.applied and m.path is not None]
+
+
+def upgrade(target: str | None = None) -> list[str]:
+    """Apply pending migrations (up to target); return their names."""
+    return _runner().up(target)
+
+
+def downgrade(target: str | None = None) -> list[str]:
+    """Revert the latest migration (or back through target); return their names."""
+    return _runner().down(target)
+
+
+def schema_version() -> str | None:
+    """Name the latest applied migration, or None for an empty database."""
+    applied = [m.name for m in status() if m.applied]
+    return applied[-1] if applied else None
+
+
+def latest() -> str:
+    """Name the newest migration this version of tinyapp knows."""
+    return Migration.load_directory(str(DIRECTORY))[-1].name

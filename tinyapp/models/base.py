@@ -1,0 +1,75 @@
+"""The base model and the field types every table shares: exact money and UTC times."""
+
+import datetime as dt
+import json
+from decimal import ROUND_HALF_UP, Decimal
+
+import peewee
+
+from tinyapp.db import database
+
+CENT = Decimal("0.01")
+
+
+def utcnow() -> dt.datetime:
+    """Return the current time in UTC, timezone-aware."""
+    return dt.datetime.now(dt.UTC)
+
+
+def to_cents(amount: Decimal | int | str) -> int:
+    """Turn an amount of money into whole cents, rounding half-cents up."""
+    return int((Decimal(amount) / CENT).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def from_cents(cents: int | None) -> Decimal:
+    """Turn whole cents (as stored, or as summed by the database) into money."""
+    return (Decimal(int(cents or 0)) * CENT).quantize(CENT)
+
+
+class MoneyField(peewee.BigIntegerField):
+    """Money as whole cents in a BIGINT: exact on SQLite, PostgreSQL and MySQL alike.
+
+    SQLite stores DECIMAL columns as floating point (0.10 summed 10,000 times is not
+    1000.00 there), so amounts travel as integers and become Decimal in Python.
+    """
+
+    def db_value(self, value):
+        return None if value is None else to_cents(value)
+
+    def python_value(self, value):
+        return None if value is None else from_cents(value)
+
+
+class UTCDateTimeField(peewee.DateTimeField):
+    """A point in time, stored as naive UTC and read back timezone-aware.
+
+    The engines disagree on time zones (SQLite has none, MySQL converts TIMESTAMP by
+    session zone), so every column holds UTC and Python always sees aware values.
+    """
+
+    def db_value(self, value):
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return super().db_value(value)
+
+    def python_value(self, value):
+        value = super().python_value(value)
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value
+
+
+class JSONTextField(peewee.TextField):
+    """A small JSON document kept in a TEXT column (the same on every engine)."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, sort_keys=True)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False

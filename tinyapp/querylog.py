@@ -1,0 +1,90 @@
+"""What the ORM sent to the database: per-request counts and times, and slow queries.
+
+The database classes in ``db.py`` call ``record()`` after every statement. A request
+(or a test) opens ``track()`` to collect its statements; queries slower than
+``SLOW_QUERY_MS`` are logged and kept for the system page wherever they run.
+"""
+
+import collections
+import contextvars
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+log = logging.getLogger("tinyapp.sql")
+
+_current: contextvars.ContextVar["QueryLog | None"] = contextvars.ContextVar(
+    "querylog", default=None)
+_slow_lock = threading.Lock()
+_slow: collections.deque["SlowQuery"] = collections.deque(maxlen=50)
+_threshold = {"ms": 200.0}
+
+
+@dataclass
+class Query:
+    sql: str
+    ms: float
+
+
+@dataclass
+class SlowQuery:
+    at: float
+    sql: str
+    ms: float
+    request_id: str
+
+
+@dataclass
+class QueryLog:
+    """The statements of one request: always counted and timed, kept when asked."""
+
+    keep_statements: bool = False
+    request_id: str = "-"
+    count: int = 0
+    seconds: float = 0.0
+    statements: list[Query] = field(default_factory=list)
+
+
+def set_slow_threshold(ms: float) -> None:
+    """Log queries slower than ms milliseconds (0 logs every query)."""
+    _threshold["ms"] = float(ms)
+
+
+@contextmanager
+def track(keep_statements: bool = False, request_id: str = "-") -> Iterator[QueryLog]:
+    """Collect the statements run in this context (thread) into a QueryLog."""
+    entry = QueryLog(keep_statements=keep_statements, request_id=request_id)
+    token = _current.set(entry)
+    try:
+        yield entry
+    finally:
+        _current.reset(token)
+
+
+def current() -> QueryLog | None:
+    return _current.get()
+
+
+def record(sql: str, params, seconds: float) -> None:
+    """Count one statement; log it if slow. Parameters are never logged."""
+    entry = _current.get()
+    if entry is not None:
+        entry.count += 1
+        entry.seconds += seconds
+        if entry.keep_statements:
+            entry.statements.append(Query(sql, seconds * 1000))
+    ms = seconds * 1000
+    if ms >= _threshold["ms"]:
+        request_id = entry.request_id if entry else "-"
+        log.warning("slow query %.1f ms [%s]: %s", ms, request_id, sql)
+        with _slow_lock:
+            _slow.append(SlowQuery(time.time(), sql, ms, request_id))
+
+
+def slow_queries() -> list[SlowQuery]:
+    """Return the most recent slow queries, newest first."""
+    with _slow_lock:
+        return list(reversed(_slow))

@@ -1,0 +1,59 @@
+"""Start serving: prepare the data folder and database, then hand the app to waitress."""
+
+import logging
+import signal
+import sys
+import threading
+import webbrowser
+
+import waitress
+
+from tinyapp import __version__, db, migrations
+from tinyapp.config import Settings, ensure_secret_key, mask_url
+from tinyapp.web.app import create_app
+
+log = logging.getLogger("tinyapp.server")
+
+
+def prepare(settings: Settings) -> Settings:
+    """Create the data folder and secret key, check the database, apply migrations."""
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    settings = ensure_secret_key(settings)
+    db.init_database(settings)
+    db.ping()
+    with db.database.connection_context():
+        if settings.MIGRATE_ON_START:
+            for name in migrations.upgrade():
+                log.info("applied migration %s", name)
+        elif migrations.pending():
+            log.warning("migrations pending (%s); run `tinyapp migrate up`",
+                        ", ".join(migrations.pending()))
+    return settings
+
+
+def serve(settings: Settings, open_browser: bool = False) -> None:
+    """Run tinyapp with waitress until interrupted (Ctrl+C or SIGTERM)."""
+    settings = prepare(settings)
+    app = create_app(settings)
+    server = waitress.create_server(app, host=settings.HOST, port=settings.PORT,
+                                    threads=settings.THREADS, ident="tinyapp",
+                                    channel_timeout=60, connection_limit=1000)
+    # The socket is listening now, so the printed URL already answers (port 0 = any free).
+    url = f"http://{_display_host(settings.HOST)}:{server.effective_port}/"
+    print(f"tinyapp {__version__} serving {url} "
+          f"(database {mask_url(settings.DATABASE_URL)}, {settings.THREADS} threads)",
+          flush=True)
+    print("Press Ctrl+C to stop.", flush=True)
+    if open_browser:
+        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+    # systemd and friends stop services with SIGTERM: leave as cleanly as on Ctrl+C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        server.run()
+    finally:
+        server.close()
+        db.database.close_all()
+
+
+def _display_host(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "") else host

@@ -1,0 +1,40 @@
+"""The route guard: a Bottle plugin every route passes through.
+
+Each route declares the permission it needs (``permission="catalog:read"``); the guard
+checks it before the handler runs and turns whatever the handler raises into the
+right error response. A route without a permission cannot be registered.
+"""
+
+import bottle
+
+from tinyapp.web.errors import response_for_exception
+
+PUBLIC = "public"
+
+
+class RouteWithoutPermission(Exception):
+    """A route was added without saying who may call it."""
+
+
+class Guard:
+    name = "guard"
+    api = 2
+
+    def __init__(self, check_access):
+        self.check_access = check_access  # (permission) -> None, raises when refused
+
+    def apply(self, callback, route):
+        permission = route.config.get("permission")
+        if permission is None:
+            raise RouteWithoutPermission(f"{route.method} {route.rule} has no permission")
+
+        def guarded(*args, **kwargs):
+            try:
+                self.check_access(permission)
+                return callback(*args, **kwargs)
+            except bottle.HTTPResponse:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the one place that formats errors
+                return response_for_exception(exc)
+
+        return guarded

@@ -1,0 +1,108 @@
+"""What happens around every request, whatever route it hits (or misses).
+
+A plain WSGI wrapper, so it also covers Bottle's own 404/405/500 answers: it gives the
+request an id, believes X-Forwarded-* only from TRUSTED_PROXY, counts the SQL the
+request ran, adds the security headers, and writes one log line when it is done.
+"""
+
+import logging
+import re
+import time
+import uuid
+
+from tinyapp import querylog
+
+log = logging.getLogger("tinyapp.request")
+
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+# No inline script or style anywhere in tinyapp's pages, so the policy can forbid them.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
+                           "img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+                           "form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = [
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+]
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
+class RequestMiddleware:
+    """Wrap the Bottle app with request ids, proxy handling, headers, timing and logging."""
+
+    def __init__(self, app, settings, observers=()):
+        self.app = app
+        self.trusted_proxy = settings.TRUSTED_PROXY
+        self.observers = list(observers)  # called with (environ, status, seconds)
+
+    def __call__(self, environ, start_response):
+        request_id = self._request_id(environ)
+        environ["tinyapp.request_id"] = request_id
+        self._apply_forwarded_headers(environ)
+        started = time.perf_counter()
+        outcome = {"status": "500"}
+
+        with querylog.track(request_id=request_id) as queries:
+            environ["tinyapp.queries"] = queries
+
+            def start(status, headers, exc_info=None):
+                outcome["status"] = status.split(" ", 1)[0]
+                headers.extend(self._extra_headers(environ, request_id, queries, started))
+                return start_response(status, headers, exc_info)
+
+            body = self.app(environ, start)
+
+        seconds = time.perf_counter() - started
+        self._log(environ, outcome["status"], seconds, queries)
+        for observe in self.observers:
+            observe(environ, int(outcome["status"]), seconds)
+        return body
+
+    @staticmethod
+    def _request_id(environ) -> str:
+        incoming = environ.get("HTTP_X_REQUEST_ID", "")
+        return incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex[:16]
+
+    def _apply_forwarded_headers(self, environ) -> None:
+        """Trust X-Forwarded-For/Proto only when the peer is the configured proxy."""
+        peer = environ.get("REMOTE_ADDR", "")
+        environ["tinyapp.client_ip"] = peer
+        if not self.trusted_proxy or peer != self.trusted_proxy:
+            return
+        forwarded_for = environ.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded_for:
+            # The proxy appends the address it saw last: that is the one to believe.
+            environ["tinyapp.client_ip"] = forwarded_for.split(",")[-1].strip()[:45]
+        proto = environ.get("HTTP_X_FORWARDED_PROTO", "").split(",")[-1].strip().lower()
+        if proto in ("http", "https"):
+            environ["wsgi.url_scheme"] = proto
+
+    @staticmethod
+    def _extra_headers(environ, request_id, queries, started):
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        headers = list(SECURITY_HEADERS)
+        if environ.get("wsgi.url_scheme") == "https":
+            headers.append(HSTS)
+        headers.append(("X-Request-ID", request_id))
+        headers.append(("Server-Timing", f'db;dur={queries.seconds * 1000:.1f};'
+                                         f'desc="{queries.count} queries", '
+                                         f"app;dur={elapsed_ms:.1f}"))
+        return headers
+
+    @staticmethod
+    def _log(environ, status, seconds, queries) -> None:
+        path = environ.get("PATH_INFO", "")
+        if path in ("/healthz", "/metrics"):
+            return  # probes every few seconds would drown the log
+        user = environ.get("tinyapp.user_id", "-")
+        log.info("%s %s %s %.1fms user=%s queries=%d",
+                 environ.get("REQUEST_METHOD"), path, status, seconds * 1000, user,
+                 queries.count,
+                 extra={"request_id": environ["tinyapp.request_id"],
+                        "method": environ.get("REQUEST_METHOD"), "path": path,
+                        "status": int(status), "duration_ms": round(seconds * 1000, 2),
+                        "user": user, "queries": queries.count,
+                        "db_ms": round(queries.seconds * 1000, 2)})
