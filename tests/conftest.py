@@ -8,14 +8,25 @@ missing or unreachable engine fails the run instead.
 
 import pytest
 import webtest
+from argon2 import PasswordHasher
 
 from tests.support import databases
+from tests.support.api import ApiClient
 from tinyapp import db, migrations
 from tinyapp.config import load_settings
-from tinyapp.models import MODELS
+from tinyapp.models import MODELS, User
+from tinyapp.security import passwords
+from tinyapp.services import accounts
 from tinyapp.web.app import create_app
 
+PASSWORD = "correct horse battery staple"
+
 URLS = databases.configured_urls()
+
+
+def pytest_configure(config):
+    # Real argon2id, cheaper parameters: tests hash hundreds of passwords.
+    passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 def pytest_report_header(config):
@@ -111,3 +122,30 @@ def app(database, settings):
 @pytest.fixture
 def client(app):
     return webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1"})
+
+
+@pytest.fixture
+def make_user(database):
+    """Create a user directly through the accounts service."""
+    def make(role: str = "staff", email: str | None = None, password: str = PASSWORD) -> User:
+        email = email or f"{role}{User.select().count() + 1}@example.com"
+        with db.database.connection_context():
+            return accounts.create_user(email, role.title(), password, role=role)
+    return make
+
+
+@pytest.fixture
+def api_as(app, make_user):
+    """A JSON client signed in with a bearer token as a new user of the given role."""
+    def as_role(role: str) -> ApiClient:
+        user = make_user(role)
+        with db.database.connection_context():
+            _, secret = accounts.create_token(user, "tests")
+        return ApiClient(webtest.TestApp(app), secret)
+    return as_role
+
+
+@pytest.fixture
+def api(api_as) -> ApiClient:
+    """A JSON client signed in as staff (may change the catalogue, customers, orders)."""
+    return api_as("staff")

@@ -7,12 +7,19 @@ one line on stderr; ``--debug`` adds the traceback. Every setting is also a flag
 
 import argparse
 import code
+import contextlib
+import getpass
 import os
 import sys
+import time
 import traceback
+from collections.abc import Iterator
+
+from marshmallow import ValidationError
 
 from tinyapp import __version__, db, migrations
 from tinyapp.config import SETTINGS, ConfigError, Settings, load_settings, mask_url
+from tinyapp.errors import AppError
 from tinyapp.logs import configure_logging
 
 
@@ -37,15 +44,16 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - users see one line, --debug shows more
         if db.is_unavailable_error(exc):
             return _fail(args, f"database unavailable: {db.describe_error(exc)}", 1)
-        return _fail(args, f"{exc.__class__.__name__}: {db.describe_error(exc)}", 1)
+        return _fail(args, f"{exc.__class__.__name__}: {db.describe_error(exc)}", 1,
+                     hint="run again with --debug for the details")
 
 
-def _fail(args, message: str, code: int) -> int:
+def _fail(args, message: str, code: int, hint: str = "") -> int:
     print(f"tinyapp: error: {message}", file=sys.stderr)
     if getattr(args, "debug", False):
         traceback.print_exc()
-    elif code == 1:
-        print("(run again with --debug for details)", file=sys.stderr)
+    elif hint:
+        print(f"({hint})", file=sys.stderr)
     return code
 
 
@@ -83,6 +91,29 @@ def build_parser() -> argparse.ArgumentParser:
     shell = commands.add_parser("shell", parents=[common], help="Python prompt with the "
                                 "models imported and the database connected")
     shell.set_defaults(command=cmd_shell)
+
+    demo = commands.add_parser("demo", parents=[common], help="fill an empty database with "
+                               "deterministic sample data")
+    demo.add_argument("--size", choices=["small", "large"], default="small",
+                      help="small: a shop's year (default); large: 100,000 products and "
+                           "about 1,000,000 order lines")
+    demo.set_defaults(command=cmd_demo)
+
+    createuser = commands.add_parser("createuser", parents=[common], help="add a user")
+    createuser.add_argument("email", help="the user's e-mail address (their login)")
+    createuser.add_argument("--name", help="display name (default: the part before @)")
+    createuser.add_argument("--role", choices=["admin", "staff", "viewer"], default="staff",
+                            help="what they may do (default: staff)")
+    createuser.add_argument("--password-stdin", action="store_true",
+                            help="read the password from standard input (default: prompt)")
+    createuser.set_defaults(command=cmd_createuser)
+
+    passwd = commands.add_parser("passwd", parents=[common], help="set a user's password "
+                                 "(signs them out everywhere)")
+    passwd.add_argument("email", help="the user's e-mail address")
+    passwd.add_argument("--password-stdin", action="store_true",
+                        help="read the password from standard input (default: prompt)")
+    passwd.set_defaults(command=cmd_passwd)
     return parser
 
 
@@ -193,3 +224,74 @@ def cmd_shell(args, settings: Settings) -> int:
     with db.database.connection_context():
         code.interact(banner=banner, local=namespace, exitmsg="")
     return 0
+
+
+@contextlib.contextmanager
+def connected(settings: Settings) -> Iterator[None]:
+    """Open the database for a command (creating a SQLite folder), schema up to date."""
+    sqlite_file = db.sqlite_path(settings.DATABASE_URL)
+    if sqlite_file is not None:
+        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+    db.init_database(settings)
+    with db.database.connection_context():
+        if migrations.pending():
+            migrations.upgrade()
+        try:
+            yield
+        except ValidationError as exc:
+            raise CommandError(_messages(exc)) from exc
+        except AppError as exc:
+            raise CommandError(exc.message) from exc
+
+
+def cmd_demo(args, settings: Settings) -> int:
+    from tinyapp.demo import load_demo
+
+    started = time.monotonic()
+    with connected(settings):
+        counts = load_demo(args.size)
+    print(f"demo data ({args.size}) loaded in {time.monotonic() - started:.1f} s: "
+          + ", ".join(f"{count:,} {name.replace('_', ' ')}" for name, count in counts.items()))
+    return 0
+
+
+def cmd_createuser(args, settings: Settings) -> int:
+    from tinyapp.services import accounts
+
+    password = _read_password(args.password_stdin)
+    with connected(settings):
+        user = accounts.create_user(args.email, args.name or args.email.split("@")[0],
+                                    password, role=args.role)
+    print(f"created {user.role} {user.email}")
+    return 0
+
+
+def cmd_passwd(args, settings: Settings) -> int:
+    from tinyapp.models import User
+    from tinyapp.services import accounts
+
+    password = _read_password(args.password_stdin)
+    with connected(settings):
+        user = User.by_email(args.email)
+        if user is None:
+            raise CommandError(f"no user with e-mail {args.email}")
+        accounts.change_password(user, "", password, verify_current=False)
+    print(f"password changed for {user.email}; their sessions have ended")
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != password:
+        raise CommandError("the two passwords differ; nothing changed")
+    return password
+
+
+def _messages(error: ValidationError) -> str:
+    messages = error.messages
+    if isinstance(messages, dict):
+        return "; ".join(f"{field}: {' '.join(map(str, text))}"
+                         for field, text in messages.items())
+    return " ".join(map(str, messages))

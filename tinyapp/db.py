@@ -102,7 +102,10 @@ def make_database(url: str, max_connections: int = 20, stale_timeout: int = 300,
             "timeout": timeout}
     if engine == "sqlite":
         pragmas = {**SQLITE_PRAGMAS, "busy_timeout": timeout * 1000}
-        return SqliteDatabase(name, pragmas=pragmas, **pool, **params)
+        # A pooled connection is used by one thread at a time, but not always the thread
+        # that opened it: allow that (sqlite3 refuses it by default).
+        return SqliteDatabase(name, pragmas=pragmas, check_same_thread=False, **pool,
+                              **params)
     params.setdefault("connect_timeout", timeout)
     if engine == "postgresql":
         return PostgresqlDatabase(name, **pool, **params)
@@ -130,6 +133,39 @@ def current_engine() -> str:
     if isinstance(db, peewee.PostgresqlDatabase):
         return "postgresql"
     return "mysql"
+
+
+def date_text(column, unit: str):
+    """SQL for a timestamp column as 'YYYY-MM-DD' (unit "day") or 'YYYY-MM' ("month").
+
+    The one place where the engines' date functions differ; reports group by it.
+    ``coerce(False)``: the result is text, not a time for the column's converter.
+    """
+    engine = current_engine()
+    if engine == "sqlite":  # stored as text: 'YYYY-MM-DD HH:MM:SS.ffffff'
+        expression = peewee.fn.substr(column, 1, 10 if unit == "day" else 7)
+    elif engine == "postgresql":
+        expression = peewee.fn.to_char(column, "YYYY-MM-DD" if unit == "day" else "YYYY-MM")
+    else:
+        expression = peewee.fn.DATE_FORMAT(column, "%Y-%m-%d" if unit == "day" else "%Y-%m")
+    return expression.coerce(False)
+
+
+def reset_sequences(models) -> None:
+    """After inserting rows with explicit ids, make the next new row get a fresh id.
+
+    SQLite and MySQL continue after the largest id by themselves; a PostgreSQL serial
+    column has a sequence that must be moved past it.
+    """
+    if current_engine() != "postgresql":
+        return
+    for model in models:
+        key = model._meta.primary_key
+        if isinstance(key, peewee.AutoField):
+            table, column = model._meta.table_name, key.column_name
+            database.execute_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+                f"COALESCE(MAX({column}), 0) + 1, false) FROM {table}")
 
 
 # -- transactions --

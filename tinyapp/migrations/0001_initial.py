@@ -142,8 +142,18 @@ def _models(db):
             table_name = "stock_movements"
             indexes = ((("product", "id"), False),)
 
+    class SearchTerm(Base):
+        kind = peewee.CharField(max_length=10)
+        term = peewee.CharField(max_length=40)
+        ref_id = peewee.IntegerField()
+
+        class Meta:
+            table_name = "search_terms"
+            primary_key = peewee.CompositeKey("kind", "term", "ref_id")
+            indexes = ((("kind", "ref_id"), False),)
+
     return [User, Session, ApiToken, AuditEvent, Category, Product, Customer, Order,
-            OrderLine, StockMovement]
+            OrderLine, StockMovement, SearchTerm]
 
 
 def up(migrator, db):

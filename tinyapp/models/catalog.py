@@ -3,6 +3,7 @@
 import peewee
 
 from tinyapp.models.base import BaseModel, MoneyField, UTCDateTimeField, utcnow
+from tinyapp.models.search import SearchTerm
 
 
 class Category(BaseModel):
@@ -11,6 +12,10 @@ class Category(BaseModel):
 
     class Meta:
         table_name = "categories"
+
+    @classmethod
+    def by_name(cls) -> peewee.ModelSelect:
+        return cls.select().order_by(cls.name)
 
 
 class Product(BaseModel):
@@ -33,3 +38,24 @@ class Product(BaseModel):
     class Meta:
         table_name = "products"
         indexes = ((("price", "id"), False), (("stock", "id"), False))
+
+    @classmethod
+    def listing(cls, category_id: int | None = None, active: bool | None = None,
+                low_stock: bool = False, search: str | None = None) -> peewee.ModelSelect:
+        """Select products with their category (one query), filtered as the list allows."""
+        query = (cls.select(cls, Category)
+                 .join(Category, peewee.JOIN.LEFT_OUTER, on=(cls.category == Category.id)))
+        if category_id is not None:
+            query = query.where(cls.category == category_id)
+        if active is not None:
+            query = query.where(cls.is_active == active)
+        if low_stock:
+            query = query.where(cls.stock <= cls.reorder_level)
+        if search:
+            query = query.where(cls.id.in_(SearchTerm.matching("product", search)))
+        return query
+
+    @classmethod
+    def with_category(cls, product_id: int) -> "Product | None":
+        return cls.listing().where(cls.id == product_id).first()
+

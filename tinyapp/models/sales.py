@@ -1,10 +1,13 @@
 """Who buys and what they ordered: customers, orders and order lines."""
 
+import datetime as dt
+
 import peewee
 
 from tinyapp.models.accounts import User
 from tinyapp.models.base import BaseModel, MoneyField, UTCDateTimeField, utcnow
 from tinyapp.models.catalog import Product
+from tinyapp.models.search import SearchTerm
 
 ORDER_STATUSES = ("draft", "placed", "fulfilled", "cancelled")
 
@@ -21,6 +24,17 @@ class Customer(BaseModel):
 
     class Meta:
         table_name = "customers"
+
+    @classmethod
+    def listing(cls, active: bool | None = None, search: str | None = None
+                ) -> peewee.ModelSelect:
+        """Select customers, filtered as the customer list allows."""
+        query = cls.select()
+        if active is not None:
+            query = query.where(cls.is_active == active)
+        if search:
+            query = query.where(cls.id.in_(SearchTerm.matching("customer", search)))
+        return query
 
 
 class Order(BaseModel):
@@ -40,6 +54,31 @@ class Order(BaseModel):
         table_name = "orders"
         indexes = ((("status", "placed_at"), False),)
 
+    @classmethod
+    def listing(cls, status: str | None = None, customer_id: int | None = None,
+                created_from: dt.date | None = None, created_to: dt.date | None = None
+                ) -> peewee.ModelSelect:
+        """Select orders with their customer (one query), filtered as the order list allows."""
+        query = cls.select(cls, Customer).join(Customer)
+        if status is not None:
+            query = query.where(cls.status == status)
+        if customer_id is not None:
+            query = query.where(cls.customer == customer_id)
+        if created_from is not None:
+            query = query.where(cls.created_at >= _midnight(created_from))
+        if created_to is not None:
+            query = query.where(cls.created_at < _midnight(created_to + dt.timedelta(days=1)))
+        return query
+
+    @classmethod
+    def with_lines(cls, order_id: int) -> "Order | None":
+        """Fetch an order with its customer, lines and their products (two queries)."""
+        orders = cls.select(cls, Customer).join(Customer).where(cls.id == order_id)
+        lines = (OrderLine.select(OrderLine, Product).join(Product)
+                 .order_by(OrderLine.id))
+        found = peewee.prefetch(orders, lines)
+        return found[0] if found else None
+
 
 class OrderLine(BaseModel):
     order = peewee.ForeignKeyField(Order, backref="lines", on_delete="CASCADE")
@@ -50,3 +89,11 @@ class OrderLine(BaseModel):
     class Meta:
         table_name = "order_lines"
         indexes = ((("order", "product"), True),)
+
+    @property
+    def line_total(self):
+        return self.unit_price * self.quantity
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)

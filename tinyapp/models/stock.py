@@ -24,3 +24,9 @@ class StockMovement(BaseModel):
     class Meta:
         table_name = "stock_movements"
         indexes = ((("product", "id"), False),)
+
+    @classmethod
+    def for_product(cls, product_id: int) -> "peewee.ModelSelect":
+        """Select a product's movements (its stock ledger)."""
+        return cls.select().where(cls.product == product_id)
+

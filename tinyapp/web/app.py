@@ -5,12 +5,19 @@ the database (db.py), the route guard (guard.py), the error formats (errors.py),
 the routes (health.py, api/, pages/), and the middleware around every request.
 """
 
+from pathlib import Path
+
 import bottle
 
-from tinyapp import db, querylog
-from tinyapp.web import errors, health
+from tinyapp import cache, db, querylog
+from tinyapp.security.permissions import PUBLIC
+from tinyapp.security.throttle import LoginThrottle
+from tinyapp.web import api, auth, errors, health
 from tinyapp.web.guard import Guard
 from tinyapp.web.middleware import RequestMiddleware
+from tinyapp.web.setup import FirstRun
+
+STATIC = Path(__file__).parent / "static"
 
 
 class App(RequestMiddleware):
@@ -26,18 +33,28 @@ def create_app(settings) -> App:
     """Build a fresh tinyapp for these settings; nothing is shared with other instances."""
     db.init_database(settings)
     querylog.set_slow_threshold(settings.SLOW_QUERY_MS)
+    backend = cache.init_cache(settings.CACHE_URL)
 
     app = bottle.Bottle()
     app.config["tinyapp.settings"] = settings
-    app.install(Guard(check_access=lambda permission: None))
+    app.config["tinyapp.throttle"] = LoginThrottle(backend)
+    app.config["tinyapp.first_run"] = FirstRun()
+    app.install(Guard(check_access=auth.check_access))
     app.add_hook("after_request", _release_connection)
     errors.install(app)
 
     health.install(app)
+    api.install(app)
+    app.route("/static/<path:path>", "GET", _static_file, permission=PUBLIC)
 
     for route in app.routes:
         route.prepare()  # build every guarded callback now, so a bad route fails at start
     return App(app, settings)
+
+
+def _static_file(path):
+    """Serve the stylesheet, scripts and images of the pages."""
+    return bottle.static_file(path, root=str(STATIC), headers={"Cache-Control": "max-age=3600"})
 
 
 def _release_connection():

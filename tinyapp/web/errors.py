@@ -31,8 +31,28 @@ TITLES = {
     415: "Unsupported media type", 422: "Invalid input", 429: "Too many requests",
     500: "Internal server error", 503: "Service unavailable",
 }
+
+
+class BadRequest(AppError):
+    """The request itself is malformed (400), e.g. a body that is not JSON."""
+
+
+class PayloadTooLarge(AppError):
+    """The body is larger than MAX_BODY_BYTES (413)."""
+
+
+class UnsupportedMediaType(AppError):
+    """The body is not in a format this endpoint reads (415)."""
+
+
 STATUS_OF = {NotFound: 404, Conflict: 409, PermissionDenied: 403, NotAuthenticated: 401,
-             TooManyRequests: 429}
+             TooManyRequests: 429, BadRequest: 400, PayloadTooLarge: 413,
+             UnsupportedMediaType: 415}
+
+
+# Problem fields that an error's details may not overwrite.
+RESERVED = frozenset({"type", "title", "status", "detail", "errors", "request_id",
+                      "retry_after"})
 
 
 def request_id() -> str:
@@ -77,7 +97,7 @@ def response_for_exception(exc: Exception) -> bottle.HTTPResponse:
         headers = {}
         if status == 429:
             headers["Retry-After"] = str(exc.details.get("retry_after", 1))
-        extra = {k: v for k, v in exc.details.items() if k not in ("retry_after",)}
+        extra = {k: v for k, v in exc.details.items() if k not in RESERVED}
         return error_response(status, exc.message, headers=headers, **extra)
     if isinstance(exc, peewee.IntegrityError):
         # Services turn the constraint errors they expect into Conflicts; this is the net.

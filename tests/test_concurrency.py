@@ -1,0 +1,100 @@
+"""Placing orders concurrently, on every engine: the last units are sold exactly once."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+
+from tinyapp import db
+from tinyapp.models import Order, Product, StockMovement
+from tinyapp.services import catalog, customers, orders
+from tinyapp.services.stock import OutOfStock
+
+THREADS = 50
+
+
+@pytest.fixture
+def settings(make_settings, migrated_url):
+    return make_settings(DATABASE_URL=migrated_url, POOL_MAX_CONNECTIONS=THREADS + 5,
+                         POOL_TIMEOUT=30)
+
+
+def run_together(work, count: int) -> list:
+    """Run work(i) in count threads released at the same instant; return what each did."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def worker(index):
+        barrier.wait()
+        try:
+            with db.database.connection_context():
+                results[index] = work(index)
+        except Exception as exc:  # noqa: BLE001 - the test inspects what happened
+            results[index] = exc
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def test_fifty_placements_for_ten_units_sell_exactly_ten(database):
+    with db.database.connection_context():
+        product = catalog.create_product({"sku": "LAST-10", "name": "Last ones",
+                                          "price": Decimal("3.00"), "stock": 10})
+        buyer = customers.create_customer({"name": "Crowd"})
+        drafts = [orders.create_order({"customer_id": buyer.id, "lines": [
+            {"product_id": product.id, "quantity": 1}]}).id for _ in range(THREADS)]
+
+    results = run_together(lambda i: orders.place_order(drafts[i]), THREADS)
+
+    placed = [r for r in results if isinstance(r, Order)]
+    refused = [r for r in results if isinstance(r, OutOfStock)]
+    assert len(placed) == 10, [r for r in results if not isinstance(r, (Order, OutOfStock))]
+    assert len(refused) == THREADS - 10
+    assert all("LAST-10" in str(r) for r in refused)
+    with db.database.connection_context():
+        assert Product.get_by_id(product.id).stock == 0
+        ledger = [m.delta for m in StockMovement.for_product(product.id)]
+        assert sum(ledger) == 0 and ledger.count(-1) == 10
+        statuses = [o.status for o in Order.select().where(Order.id.in_(drafts))]
+        assert statuses.count("placed") == 10 and statuses.count("draft") == THREADS - 10
+
+
+def test_orders_sharing_products_in_opposite_order_do_not_deadlock(database):
+    """Each order takes stock product by product; sorted by id, two orders never wait
+    on each other in a circle."""
+    with db.database.connection_context():
+        first = catalog.create_product({"sku": "A-1", "name": "A", "price": 1, "stock": 100})
+        second = catalog.create_product({"sku": "B-1", "name": "B", "price": 1, "stock": 100})
+        buyer = customers.create_customer({"name": "Crowd"})
+        drafts = []
+        for i in range(20):
+            lines = [{"product_id": first.id, "quantity": 1},
+                     {"product_id": second.id, "quantity": 1}]
+            drafts.append(orders.create_order({"customer_id": buyer.id,
+                                               "lines": lines[::-1] if i % 2 else lines}).id)
+
+    results = run_together(lambda i: orders.place_order(drafts[i]), 20)
+
+    assert all(isinstance(r, Order) for r in results), results
+    with db.database.connection_context():
+        assert Product.get_by_id(first.id).stock == 80
+        assert Product.get_by_id(second.id).stock == 80
+
+
+def test_a_draft_placed_twice_at_once_is_placed_once(database):
+    with db.database.connection_context():
+        product = catalog.create_product({"sku": "ONE", "name": "One", "price": 1,
+                                          "stock": 5})
+        buyer = customers.create_customer({"name": "Twice"})
+        draft = orders.create_order({"customer_id": buyer.id, "lines": [
+            {"product_id": product.id, "quantity": 2}]}).id
+
+    results = run_together(lambda i: orders.place_order(draft), 8)
+
+    assert sum(isinstance(r, Order) for r in results) == 1
+    with db.database.connection_context():
+        assert Product.get_by_id(product.id).stock == 3

@@ -1,0 +1,168 @@
+"""A small cache with two backends: ``memory://`` (one process) and ``redis://`` (several).
+
+Reports and the dashboard are cached under keys that include a *generation* number per
+topic ("sales", "catalog"). A write that changes a topic bumps its generation after it
+commits (``invalidate``), so the next read misses and recomputes; stale entries are
+never read again and expire on their own. With Redis, every process sees the bump.
+"""
+
+import json
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from tinyapp.db import database
+
+log = logging.getLogger("tinyapp.cache")
+
+
+class MemoryCache:
+    """A thread-safe, bounded LRU dictionary whose entries expire."""
+
+    def __init__(self, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic):
+        self._entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._max = max_entries
+        self._clock = clock
+
+    def get(self, key: str) -> Any | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            expires, value = entry
+            if expires < self._clock():
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return value
+
+    def set(self, key: str, value: Any, ttl: float) -> None:
+        with self._lock:
+            self._entries[key] = (self._clock() + ttl, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
+    def incr(self, key: str) -> int:
+        with self._lock:
+            _, value = self._entries.get(key, (0, 0))
+            self._entries[key] = (float("inf"), value + 1)
+            return value + 1
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def ping(self) -> bool:
+        return True
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class RedisCache:
+    """The same interface on Redis; values travel as JSON. Redis errors count as misses."""
+
+    def __init__(self, url: str, prefix: str = "tinyapp:"):
+        import redis  # installed with the "redis" extra
+
+        self._redis = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        self._prefix = prefix
+        self._errors = (redis.RedisError, OSError)
+
+    def _call(self, method: str, key: str, *args, default=None):
+        try:
+            return getattr(self._redis, method)(self._prefix + key, *args)
+        except self._errors as exc:
+            log.warning("redis %s failed, carrying on without the cache: %s", method, exc)
+            return default
+
+    def get(self, key: str) -> Any | None:
+        raw = self._call("get", key)
+        return None if raw is None else json.loads(raw)
+
+    def set(self, key: str, value: Any, ttl: float) -> None:
+        self._call("set", key, json.dumps(value), max(1, int(ttl)))
+
+    def delete(self, key: str) -> None:
+        self._call("delete", key)
+
+    def incr(self, key: str) -> int:
+        return int(self._call("incr", key, default=0))
+
+    def clear(self) -> None:
+        try:
+            for key in self._redis.scan_iter(self._prefix + "*"):
+                self._redis.delete(key)
+        except self._errors as exc:
+            log.warning("redis clear failed: %s", exc)
+
+    def ping(self) -> bool:
+        try:
+            return bool(self._redis.ping())
+        except self._errors:
+            return False
+
+
+def make_cache(url: str):
+    """Build the cache a CACHE_URL names."""
+    if url.startswith(("redis://", "rediss://")):
+        return RedisCache(url)
+    return MemoryCache()
+
+
+class _Stats:
+    def __init__(self):
+        self.hits = 0
+        self.misses = 0
+
+
+_state = {"cache": MemoryCache()}
+stats = _Stats()
+
+
+def init_cache(url: str):
+    """Point the app's cache at the backend a CACHE_URL names, and return it."""
+    _state["cache"] = make_cache(url)
+    return _state["cache"]
+
+
+def current():
+    """The app's cache (memory until init_cache is called)."""
+    return _state["cache"]
+
+
+def cached(name: str, params: dict, compute: Callable[[], Any], ttl: float = 300,
+           topics: tuple[str, ...] = ("sales",)) -> Any:
+    """Return compute()'s JSON-able result, reusing it until a topic is invalidated."""
+    backend = _state["cache"]
+    generations = ",".join(f"{t}{backend.get('gen:' + t) or 0}" for t in topics)
+    key = f"{name}:{generations}:{json.dumps(params, sort_keys=True, default=str)}"
+    value = backend.get(key)
+    if value is not None:
+        stats.hits += 1
+        return value
+    stats.misses += 1
+    value = compute()
+    backend.set(key, value, ttl)
+    return value
+
+
+def invalidate(*topics: str) -> None:
+    """Make cached results about these topics stale once the current transaction commits."""
+    def bump():
+        for topic in topics:
+            _state["cache"].incr("gen:" + topic)
+
+    if database.obj is not None and database.in_transaction():
+        database.after_commit(bump)
+    else:
+        bump()

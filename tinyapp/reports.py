@@ -1,0 +1,136 @@
+"""Reports: sales per day or month, top products, sales per category, low stock, and what is
+often bought together. Read-only queries whose results are cached until orders change.
+
+Only placed and fulfilled orders count as sales. Money is summed as whole cents by the
+database (``coerce(False)`` keeps the raw integer), so totals are exact on every engine.
+"""
+
+import datetime as dt
+
+import peewee
+
+from tinyapp import cache
+from tinyapp.db import date_text
+from tinyapp.models import Category, Order, OrderLine, Product, from_cents
+
+SOLD = ("placed", "fulfilled")
+fn = peewee.fn
+
+
+def _money(cents) -> str:
+    return f"{from_cents(cents):.2f}"
+
+
+def _sold_between(start: dt.date, end: dt.date):
+    """The condition "a sale placed from start to end, inclusive" (UTC days)."""
+    low = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
+    high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    return (Order.status.in_(SOLD)) & (Order.placed_at >= low) & (Order.placed_at < high)
+
+
+def sales(period: str, start: dt.date, end: dt.date) -> dict:
+    """Orders and amount per day or month from start to end, with empty periods as zero."""
+    def compute():
+        bucket = date_text(Order.placed_at, period)
+        rows = (Order.select(bucket.alias("period"), fn.COUNT(Order.id).alias("orders"),
+                             fn.SUM(Order.total).coerce(False).alias("cents"))
+                .where(_sold_between(start, end))
+                .group_by(bucket).dicts())
+        found = {row["period"]: row for row in rows}
+        items = [{"period": key, "orders": found[key]["orders"] if key in found else 0,
+                  "amount": _money(found[key]["cents"] if key in found else 0)}
+                 for key in _periods(period, start, end)]
+        total = sum(from_cents(found[k]["cents"]) for k in found)
+        return {"period": period, "from": start.isoformat(), "to": end.isoformat(),
+                "items": items, "total_orders": sum(r["orders"] for r in found.values()),
+                "total_amount": f"{total:.2f}"}
+    return cache.cached("sales", {"p": period, "f": start, "t": end}, compute)
+
+
+def _periods(period: str, start: dt.date, end: dt.date) -> list[str]:
+    if period == "day":
+        return [(start + dt.timedelta(days=n)).isoformat()
+                for n in range((end - start).days + 1)]
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def top_products(start: dt.date, end: dt.date, limit: int = 10) -> dict:
+    """The products that brought in the most money from start to end."""
+    def compute():
+        cents = fn.SUM(OrderLine.unit_price * OrderLine.quantity).coerce(False)
+        rows = list(OrderLine.select(OrderLine.product.alias("product_id"),
+                                     fn.SUM(OrderLine.quantity).coerce(False).alias("quantity"),
+                                     cents.alias("cents"))
+                    .join(Order).where(_sold_between(start, end))
+                    .group_by(OrderLine.product)
+                    .order_by(cents.desc(), OrderLine.product).limit(limit).dicts())
+        names = _product_names([row["product_id"] for row in rows])
+        return {"from": start.isoformat(), "to": end.isoformat(), "items": [
+            {**names[row["product_id"]], "quantity": int(row["quantity"]),
+             "amount": _money(row["cents"])} for row in rows]}
+    return cache.cached("top-products", {"f": start, "t": end, "n": limit}, compute)
+
+
+def sales_by_category(start: dt.date, end: dt.date) -> dict:
+    """Money and units sold per category from start to end (products without one: null)."""
+    def compute():
+        cents = fn.SUM(OrderLine.unit_price * OrderLine.quantity).coerce(False)
+        rows = (OrderLine.select(Product.category.alias("category_id"),
+                                 fn.SUM(OrderLine.quantity).coerce(False).alias("quantity"),
+                                 cents.alias("cents"))
+                .join(Order).switch(OrderLine).join(Product)
+                .where(_sold_between(start, end))
+                .group_by(Product.category).order_by(cents.desc()).dicts())
+        rows = list(rows)
+        ids = [row["category_id"] for row in rows if row["category_id"] is not None]
+        names = dict(Category.select(Category.id, Category.name)
+                     .where(Category.id.in_(ids)).tuples()) if ids else {}
+        return {"from": start.isoformat(), "to": end.isoformat(), "items": [
+            {"category_id": row["category_id"],
+             "name": names.get(row["category_id"], "(no category)"),
+             "quantity": int(row["quantity"]), "amount": _money(row["cents"])}
+            for row in rows]}
+    return cache.cached("categories", {"f": start, "t": end}, compute,
+                        topics=("sales", "catalog"))
+
+
+def low_stock(limit: int = 50) -> dict:
+    """Active products at or below their reorder level, emptiest first."""
+    def compute():
+        rows = (Product.select(Product.id, Product.sku, Product.name, Product.stock,
+                               Product.reorder_level)
+                .where(Product.is_active == True,  # noqa: E712 - SQL, not Python
+                       Product.stock <= Product.reorder_level)
+                .order_by(Product.stock, Product.id).limit(limit).dicts())
+        return {"items": list(rows)}
+    return cache.cached("low-stock", {"n": limit}, compute, topics=("sales", "catalog"))
+
+
+def suggestions(product_id: int, limit: int = 5) -> dict:
+    """Products most often on the same sold orders as this one ("often bought together")."""
+    def compute():
+        mine = OrderLine.alias("mine")
+        together = fn.COUNT(OrderLine.id)
+        rows = list(OrderLine.select(OrderLine.product.alias("product_id"),
+                                     together.alias("orders"))
+                    .join(mine, on=((mine.order == OrderLine.order)
+                                    & (mine.product == product_id)))
+                    .switch(OrderLine).join(Order)
+                    .where(OrderLine.product != product_id, Order.status.in_(SOLD))
+                    .group_by(OrderLine.product)
+                    .order_by(together.desc(), OrderLine.product).limit(limit).dicts())
+        names = _product_names([row["product_id"] for row in rows])
+        return {"product_id": product_id, "items": [
+            {**names[row["product_id"]], "orders": row["orders"]} for row in rows]}
+    return cache.cached("suggestions", {"p": product_id, "n": limit}, compute)
+
+
+def _product_names(ids: list[int]) -> dict[int, dict]:
+    if not ids:
+        return {}
+    rows = Product.select(Product.id, Product.sku, Product.name).where(Product.id.in_(ids))
+    return {p.id: {"product_id": p.id, "sku": p.sku, "name": p.name} for p in rows}

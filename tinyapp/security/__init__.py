@@ -1,0 +1,1 @@
+"""Security building blocks with no web or database in them: hashing, tokens, roles, throttling."""

@@ -1,0 +1,141 @@
+"""How an API route is declared, and the one wrapper that validates its input and output.
+
+An ``Endpoint`` names the method, path, handler and permission, plus the schemas of
+its query string, body and response. The wrapper loads the query and body through
+those schemas before the handler runs (so handlers receive clean values) and dumps
+what the handler returns; ``openapi.py`` documents the API from the same declarations.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import bottle
+from marshmallow import Schema
+
+from tinyapp.pagination import Page
+from tinyapp.schemas.common import load_patch
+from tinyapp.web.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str  # a Bottle rule, e.g. /api/v1/products/<product_id:int>
+    handler: Callable
+    permission: str
+    query: type[Schema] | None = None
+    body: type[Schema] | None = None
+    patch: bool = False      # body is a PATCH: fields optional, "version" required
+    response: type[Schema] | None = None
+    many: bool = False       # answers a page: {"items": [response...], "next_cursor"}
+    status: int = 200
+    errors: tuple[int, ...] = ()  # statuses worth documenting beyond 400/401/403/422
+    produces: str = "application/json"
+    consumes: str = "application/json"
+    tag: str = ""
+
+    @property
+    def summary(self) -> str:
+        return (self.handler.__doc__ or "").strip().splitlines()[0]
+
+
+def register(app: bottle.Bottle, endpoints: list[Endpoint]) -> None:
+    """Add each endpoint to the app behind the input/output wrapper."""
+    for endpoint in endpoints:
+        app.route(endpoint.path, endpoint.method, _wrap(endpoint),
+                  permission=endpoint.permission, endpoint=endpoint)
+
+
+def _wrap(endpoint: Endpoint) -> Callable:
+    def call(**url_args):
+        kwargs = dict(url_args)
+        if endpoint.query is not None:
+            kwargs["query"] = endpoint.query().load(query_args())
+        if endpoint.body is not None and endpoint.consumes == "application/json":
+            data = read_json()
+            if endpoint.patch:
+                kwargs["body"], kwargs["version"] = load_patch(endpoint.body, data)
+            else:
+                kwargs["body"] = endpoint.body().load(data)
+        result = endpoint.handler(**kwargs)
+        return _respond(endpoint, result)
+
+    call.__name__ = endpoint.handler.__name__
+    return call
+
+
+def _respond(endpoint: Endpoint, result):
+    if isinstance(result, bottle.HTTPResponse):
+        return result
+    if result is None:
+        bottle.response.status = 204
+        return ""
+    bottle.response.status = endpoint.status
+    if isinstance(result, Page):
+        items = endpoint.response(many=True).dump(result.items) if endpoint.response \
+            else result.items
+        return {"items": items, "next_cursor": result.next_cursor, **result.extra}
+    if endpoint.response is not None:
+        return endpoint.response().dump(result)
+    return result
+
+
+# -- reading the request --
+
+def query_args() -> dict[str, str]:
+    """The query string as a dict of text; bytes that are not UTF-8 are a 400."""
+    args = {}
+    for key in bottle.request.query.keys():
+        value = bottle.request.query.getunicode(key)
+        name = _utf8(key)
+        if value is None or name is None:
+            raise BadRequest("The query string is not valid UTF-8.")
+        args[name] = value
+    return args
+
+
+def _utf8(latin1: str) -> str | None:
+    try:
+        return latin1.encode("latin1").decode("utf8")
+    except UnicodeError:
+        return None
+
+
+def read_body(content_types: tuple[str, ...]) -> bytes:
+    """Read the raw body, refusing other content types (415) and big bodies (413)."""
+    content_type = (bottle.request.content_type or "").split(";")[0].strip().lower()
+    if content_type not in content_types:
+        raise UnsupportedMediaType(
+            f"Send the body as {' or '.join(content_types)} (got {content_type or 'none'}).")
+    limit = bottle.request.app.config["tinyapp.settings"].MAX_BODY_BYTES
+    if (bottle.request.content_length or 0) > limit:
+        raise PayloadTooLarge(f"The body may be at most {limit} bytes.")
+    body = bottle.request.body.read(limit + 1)
+    if len(body) > limit:
+        raise PayloadTooLarge(f"The body may be at most {limit} bytes.")
+    return body
+
+
+def read_json() -> dict:
+    """Read the body as a JSON object, with a 400 that says what is wrong otherwise."""
+    raw = read_body(("application/json",))
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
+    except UnicodeDecodeError:
+        raise BadRequest("The body is not valid UTF-8.") from None
+    except RecursionError:
+        raise BadRequest("The JSON is nested too deeply.") from None
+    except ValueError as exc:
+        raise BadRequest(f"The body is not valid JSON: {_short(exc)}") from None
+    if not isinstance(data, dict):
+        raise BadRequest("The body must be a JSON object ({...}).")
+    return data
+
+
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:120]

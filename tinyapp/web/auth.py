@@ -1,0 +1,125 @@
+"""Who is asking: a session cookie or a bearer token, checked against the permission table.
+
+The route guard calls ``check_access(permission)`` before every handler. A browser
+proves itself with the session cookie and, for anything that changes data, with the
+session's CSRF token; a script sends ``Authorization: Bearer <token>`` and needs no CSRF
+token (a browser never adds that header by itself).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import bottle
+
+from tinyapp.errors import NotAuthenticated, PermissionDenied
+from tinyapp.models import ApiToken, Session, User
+from tinyapp.security import permissions
+from tinyapp.security.tokens import same
+from tinyapp.services import accounts
+
+SESSION_COOKIE = "tinyapp_session"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_NOBODY = object()
+
+
+@dataclass(frozen=True)
+class Identity:
+    user: User
+    session: Session | None = None  # set when signed in by cookie
+    token: ApiToken | None = None   # set when signed in by bearer token
+
+
+def settings():
+    return bottle.request.app.config["tinyapp.settings"]
+
+
+def identity() -> Identity | None:
+    """Resolve (once per request) who sent it; None when nobody is signed in."""
+    environ = bottle.request.environ
+    found = environ.get("tinyapp.identity", _NOBODY)
+    if found is _NOBODY:
+        found = _authenticate()
+        environ["tinyapp.identity"] = found
+        if found is not None:
+            environ["tinyapp.user_id"] = found.user.id
+    return found
+
+
+def current_user() -> User | None:
+    found = identity()
+    return found.user if found else None
+
+
+def _authenticate() -> Identity | None:
+    header = bottle.request.get_header("Authorization", "")
+    if header:
+        scheme, _, secret = header.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise NotAuthenticated("Use 'Authorization: Bearer <token>'.")
+        token = accounts.find_token(secret.strip())
+        if token is None:
+            raise NotAuthenticated("This API token is invalid, expired or revoked.")
+        return Identity(user=token.user, token=token)
+    cookie = bottle.request.get_cookie(SESSION_COOKIE)
+    if cookie:
+        idle = dt.timedelta(minutes=settings().SESSION_IDLE_MINUTES)
+        session = accounts.find_session(cookie, idle)
+        if session is not None:
+            return Identity(user=session.user, session=session)
+    return None
+
+
+def check_access(permission: str) -> None:
+    """Let the request through, or raise NotAuthenticated / PermissionDenied."""
+    if permission == permissions.PUBLIC:
+        return
+    who = identity()
+    if who is None:
+        raise NotAuthenticated("Sign in first: send the session cookie or a bearer token.")
+    if who.session is not None and bottle.request.method not in SAFE_METHODS:
+        _require_csrf_token(who.session)
+    if not permissions.allowed(who.user.role, permission):
+        raise PermissionDenied(f"Your role ({who.user.role}) may not do this "
+                               f"(needs {permission}).")
+
+
+def _require_csrf_token(session: Session) -> None:
+    sent = bottle.request.get_header(CSRF_HEADER) or _form_csrf_token()
+    if not sent or not same(sent, session.csrf_token):
+        raise PermissionDenied("The CSRF token is missing or wrong: reload the page and "
+                               "try again.")
+
+
+def _form_csrf_token() -> str:
+    content_type = bottle.request.content_type or ""
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        return bottle.request.forms.getunicode(CSRF_FIELD) or ""
+    return ""
+
+
+# -- the cookie --
+
+def is_https() -> bool:
+    return bottle.request.urlparts.scheme == "https"
+
+
+def client_ip() -> str:
+    return bottle.request.environ.get("tinyapp.client_ip", "")
+
+
+def set_session_cookie(token: str, max_age: dt.timedelta) -> None:
+    """Send the session cookie: HttpOnly, SameSite=Lax, Secure under HTTPS."""
+    bottle.response.set_cookie(SESSION_COOKIE, token, path="/", httponly=True,
+                               samesite="lax", max_age=int(max_age.total_seconds()),
+                               secure=is_https() or settings().SECURE_COOKIES)
+
+
+def clear_session_cookie() -> None:
+    bottle.response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
+                                  secure=is_https() or settings().SECURE_COOKIES)
+
+
+def session_max_age() -> dt.timedelta:
+    return dt.timedelta(hours=settings().SESSION_MAX_HOURS)
