@@ -43,7 +43,7 @@ class Size:
 
 SIZES = {
     "small": Size(categories=8, products=48, customers=30, orders=700, days=365),
-    "large": Size(categories=24, products=100_000, customers=5_000, orders=333_334, days=730),
+    "large": Size(categories=24, products=100_000, customers=5_000, orders=344_500, days=730),
 }
 
 ADJECTIVES = ("Cordless", "Compact", "Heavy-duty", "Classic", "Precision", "Stainless",

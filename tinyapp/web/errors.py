@@ -7,6 +7,7 @@ errors follow RFC 9457: ``{"type", "title", "status", "detail", "errors"?}``.
 
 import json
 import logging
+from urllib.parse import urlencode
 
 import bottle
 import peewee
@@ -92,6 +93,8 @@ def response_for_exception(exc: Exception) -> bottle.HTTPResponse:
     if isinstance(exc, ValidationError):
         errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
         return error_response(422, "Some fields are invalid; see errors.", errors=errors)
+    if isinstance(exc, NotAuthenticated) and not wants_json():
+        return _to_login_page()
     if isinstance(exc, AppError):
         status = next((code for kind, code in STATUS_OF.items() if isinstance(exc, kind)), 400)
         headers = {}
@@ -112,6 +115,15 @@ def response_for_exception(exc: Exception) -> bottle.HTTPResponse:
     log.error("unhandled error", exc_info=exc, extra={"request_id": request_id()})
     return error_response(500, "Something went wrong on our side. The error was logged "
                                f"with request id {request_id()}.")
+
+
+def _to_login_page() -> bottle.HTTPResponse:
+    """Send a browser that is not signed in to the login page, and back here afterwards."""
+    target = bottle.request.fullpath
+    if bottle.request.query_string and bottle.request.method == "GET":
+        target += "?" + bottle.request.query_string
+    next_part = "?" + urlencode({"next": target}) if target not in ("/", "/login") else ""
+    return bottle.HTTPResponse(status=303, Location="/login" + next_part)
 
 
 def _bottle_error(error: bottle.HTTPError) -> bottle.HTTPResponse:
