@@ -39,8 +39,7 @@ def _require_engine(name: str) -> str:
     url = URLS.get(name)
     reason = None
     if url is None:
-        reason = (f"{name}: no URL in {databases.ENV}; run with "
-                  f"{databases.ENV}={databases.EXAMPLE}")
+        reason = f"{name} not configured: add its URL to {databases.ENV} (see README)"
     elif problem := databases.reachable(url):
         reason = f"{name}: configured but unreachable: {problem}"
     if reason:

@@ -35,14 +35,17 @@ def serve(settings: Settings, open_browser: bool = False) -> None:
     """Run tinyapp with waitress until interrupted (Ctrl+C or SIGTERM)."""
     settings = prepare(settings)
     app = create_app(settings)
-    server = waitress.create_server(app, host=settings.HOST, port=settings.PORT,
-                                    threads=settings.THREADS, ident="tinyapp",
-                                    channel_timeout=60, connection_limit=1000)
+    server = waitress.create_server(app, **waitress_options(settings))
     # The socket is listening now, so the printed URL already answers (port 0 = any free).
     url = f"http://{_display_host(settings.HOST)}:{server.effective_port}/"
     print(f"tinyapp {__version__} serving {url} "
           f"(database {mask_url(settings.DATABASE_URL)}, {settings.THREADS} threads)",
           flush=True)
+    with db.database.connection_context():
+        setup_link = app.bottle.config["tinyapp.first_run"].pending_link(url)
+    if setup_link:
+        print(f"No admin yet: open this one-time link to create the first one:\n  {setup_link}",
+              flush=True)
     print("Press Ctrl+C to stop.", flush=True)
     if open_browser:
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
@@ -53,6 +56,15 @@ def serve(settings: Settings, open_browser: bool = False) -> None:
     finally:
         server.close()
         db.database.close_all()
+
+
+def waitress_options(settings: Settings) -> dict:
+    """The waitress settings tinyapp runs with (benchmarks and tests use the same)."""
+    # X-Forwarded-* headers are judged by tinyapp's middleware against TRUSTED_PROXY;
+    # waitress must pass them through instead of deleting them on its own.
+    return {"host": settings.HOST, "port": settings.PORT, "threads": settings.THREADS,
+            "ident": "tinyapp", "channel_timeout": 60, "connection_limit": 1000,
+            "clear_untrusted_proxy_headers": False}
 
 
 def _display_host(host: str) -> str:

@@ -102,7 +102,8 @@ def _form_csrf_token() -> str:
 # -- the cookie --
 
 def is_https() -> bool:
-    return bottle.request.urlparts.scheme == "https"
+    """Tell whether the browser used HTTPS (the middleware decided, trusting only the proxy)."""
+    return bottle.request.environ.get("wsgi.url_scheme") == "https"
 
 
 def client_ip() -> str:

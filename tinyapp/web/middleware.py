@@ -14,6 +14,8 @@ from tinyapp import querylog
 
 log = logging.getLogger("tinyapp.request")
 
+_FORWARDED = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
+              "HTTP_X_FORWARDED_PORT", "HTTP_FORWARDED")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 # No inline script or style anywhere in tinyapp's pages, so the policy can forbid them.
@@ -67,10 +69,16 @@ class RequestMiddleware:
         return incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex[:16]
 
     def _apply_forwarded_headers(self, environ) -> None:
-        """Trust X-Forwarded-For/Proto only when the peer is the configured proxy."""
+        """Trust X-Forwarded-For/Proto only when the peer is the configured proxy.
+
+        From anyone else the headers are removed, not just ignored: Bottle itself would
+        otherwise believe X-Forwarded-Proto/Host when it builds URLs and redirects.
+        """
         peer = environ.get("REMOTE_ADDR", "")
         environ["tinyapp.client_ip"] = peer
         if not self.trusted_proxy or peer != self.trusted_proxy:
+            for name in _FORWARDED:
+                environ.pop(name, None)
             return
         forwarded_for = environ.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded_for:
@@ -78,7 +86,9 @@ class RequestMiddleware:
             environ["tinyapp.client_ip"] = forwarded_for.split(",")[-1].strip()[:45]
         proto = environ.get("HTTP_X_FORWARDED_PROTO", "").split(",")[-1].strip().lower()
         if proto in ("http", "https"):
-            environ["wsgi.url_scheme"] = proto
+            environ["wsgi.url_scheme"] = environ["HTTP_X_FORWARDED_PROTO"] = proto
+        else:
+            environ.pop("HTTP_X_FORWARDED_PROTO", None)
 
     @staticmethod
     def _extra_headers(environ, request_id, queries, started):
