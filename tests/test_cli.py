@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tinyapp import migrations
 from tinyapp.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,14 +31,14 @@ def test_check_passes_on_a_migrated_database(engine, migrated_url, tmp_path, cap
     code = main(["check", "--data-dir", str(tmp_path), "--database-url", migrated_url])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert "schema at 0001_initial" in out
+    assert f"schema at {migrations.latest()}" in out
     assert "DATABASE_URL" in out and "flag --database-url" in out
 
 
 def test_check_reports_pending_migrations(scratch_url, tmp_path, capsys):
     code = main(["check", "--data-dir", str(tmp_path), "--database-url", scratch_url])
     assert code == 1
-    assert "migration(s) pending (0001_initial)" in capsys.readouterr().out
+    assert "migration(s) pending (0001_initial, 0002_reorder_flag)" in capsys.readouterr().out
 
 
 def test_debug_shows_the_traceback_and_default_does_not(tmp_path, capsys):

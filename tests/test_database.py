@@ -197,7 +197,7 @@ def test_sqlite_unreachable_answers_503_and_recovers(make_settings, tmp_path):
 def test_readyz_says_when_migrations_are_pending(scratch_url, make_settings):
     client = webtest.TestApp(create_app(make_settings(DATABASE_URL=scratch_url)))
     response = client.get("/readyz", status=503)
-    assert response.json["pending_migrations"] == ["0001_initial"]
+    assert response.json["pending_migrations"] == ["0001_initial", "0002_reorder_flag"]
     assert "tinyapp migrate up" in response.json["detail"]
 
 

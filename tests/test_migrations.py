@@ -9,23 +9,50 @@ from tinyapp.models import MODELS
 
 def test_up_down_and_status_through_the_command_line(scratch_url, capsys, tmp_path):
     flags = ["--database-url", scratch_url, "--data-dir", str(tmp_path)]
+    names = [m.name for m in migrations.Migration.load_directory(str(migrations.DIRECTORY))]
+    assert names[:2] == ["0001_initial", "0002_reorder_flag"]
 
     assert main(["migrate", "status", *flags]) == 0
-    assert "[ ] 0001_initial" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert all(f"[ ] {name}" in out for name in names)
 
     assert main(["migrate", "up", *flags]) == 0
-    assert "applied 0001_initial" in capsys.readouterr().out
+    assert capsys.readouterr().out.splitlines() == [f"applied {name}" for name in names]
     assert main(["migrate", "status", *flags]) == 0
-    assert "[x] 0001_initial" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert all(f"[x] {name}" in out for name in names)
     assert main(["migrate", "up", *flags]) == 0
     assert "nothing to do" in capsys.readouterr().out
 
     assert main(["migrate", "down", *flags]) == 0
-    assert "reverted 0001_initial" in capsys.readouterr().out
+    assert capsys.readouterr().out.strip() == f"reverted {names[-1]}"
     with db.database.connection_context():
-        assert migrations.pending() == ["0001_initial"]
+        assert migrations.pending() == names[-1:]
+        assert "needs_reorder" not in {c.name for c in db.database.get_columns("products")}
+
+    assert main(["migrate", "down", "0001_initial", *flags]) == 0
+    with db.database.connection_context():
+        assert migrations.pending() == names
         tables = set(db.database.get_tables())
     assert not tables & {m._meta.table_name for m in MODELS}
+
+
+def test_the_reorder_flag_migration_fills_existing_rows(scratch_url, tmp_path):
+    flags = ["--database-url", scratch_url, "--data-dir", str(tmp_path)]
+    assert main(["migrate", "up", "0001_initial", *flags]) == 0
+    with db.database.connection_context():
+        db.database.execute_sql(
+            "INSERT INTO products (sku, name, description, price, stock, reorder_level, "
+            "is_active, version, created_at, updated_at) VALUES "
+            "('LOW', 'Low', '', 100, 2, 5, %(t)s, 1, %(now)s, %(now)s), "
+            "('OK', 'Ok', '', 100, 9, 5, %(t)s, 1, %(now)s, %(now)s)"
+            .replace("%(t)s", "TRUE" if db.current_engine() != "sqlite" else "1")
+            .replace("%(now)s", "'2026-01-01 00:00:00'"))
+    assert main(["migrate", "up", *flags]) == 0
+    with db.database.connection_context():
+        rows = dict(db.database.execute_sql(
+            "SELECT sku, needs_reorder FROM products ORDER BY sku").fetchall())
+    assert {sku: bool(flag) for sku, flag in rows.items()} == {"LOW": True, "OK": False}
 
 
 def test_an_unknown_target_fails_with_one_line(scratch_url, capsys, tmp_path):

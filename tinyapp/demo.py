@@ -148,11 +148,11 @@ def _write_products(catalogue: _Catalogue, created: dt.datetime, sold: list[int]
         with database.atomic():
             Product.insert_many(
                 [(n, f"SKU-{n:06d}", catalogue.names[n], (n - 1) % catalogue.size.categories + 1,
-                  catalogue.prices[n], catalogue.shelf[n], catalogue.reorder[n], created,
-                  created) for n in chunk],
+                  catalogue.prices[n], catalogue.shelf[n], catalogue.reorder[n],
+                  catalogue.shelf[n] <= catalogue.reorder[n], created, created) for n in chunk],
                 fields=[Product.id, Product.sku, Product.name, Product.category, Product.price,
-                        Product.stock, Product.reorder_level, Product.created_at,
-                        Product.updated_at]).execute()
+                        Product.stock, Product.reorder_level, Product.needs_reorder,
+                        Product.created_at, Product.updated_at]).execute()
             # Opening stock = what is on the shelf now + everything that will be sold.
             StockMovement.insert_many(
                 [(n, catalogue.shelf[n] + sold[n], "opening stock", created) for n in chunk],

@@ -103,8 +103,8 @@ def low_stock(limit: int = 50) -> dict:
     def compute():
         rows = (Product.select(Product.id, Product.sku, Product.name, Product.stock,
                                Product.reorder_level)
-                .where(Product.is_active == True,  # noqa: E712 - SQL, not Python
-                       Product.stock <= Product.reorder_level)
+                .where(Product.needs_reorder == True,  # noqa: E712 - SQL, not Python
+                       Product.is_active == True)  # noqa: E712
                 .order_by(Product.stock, Product.id).limit(limit).dicts())
         return {"items": list(rows)}
     return cache.cached("low-stock", {"n": limit}, compute, topics=("sales", "catalog"))

@@ -80,3 +80,23 @@ def test_a_report_is_fresh_after_each_write_that_changes_it(api, sales):
 ])
 def test_report_parameters_are_validated(api, params, field):
     assert field in api.get("/api/v1/reports/sales", status=422, **params).json["errors"]
+
+
+def test_low_stock_follows_every_stock_and_reorder_level_change(api):
+    product = api.product("LOW-1", stock=10, reorder_level=5)
+    path = "/api/v1/reports/low-stock"
+
+    def low() -> list[str]:
+        return [p["sku"] for p in api.get(path).json["items"]]
+
+    assert low() == []
+    api.post("/api/v1/stock-adjustments", {"product_id": product["id"], "delta": -5,
+                                           "reason": "count"}, status=201)
+    assert low() == ["LOW-1"]
+    api.post("/api/v1/stock-adjustments", {"product_id": product["id"], "delta": 1,
+                                           "reason": "count"}, status=201)
+    assert low() == []
+    api.patch(f"/api/v1/products/{product['id']}", {"reorder_level": 6, "version": 1})
+    assert low() == ["LOW-1"]
+    assert [p["sku"] for p in api.get("/api/v1/products", low_stock="true").json["items"]] \
+        == ["LOW-1"]

@@ -30,6 +30,9 @@ class Product(BaseModel):
     stock = peewee.IntegerField(default=0, constraints=[peewee.Check("stock >= 0")])
     reorder_level = peewee.IntegerField(default=0, constraints=[
         peewee.Check("reorder_level >= 0")])
+    # stock <= reorder_level, kept up to date by the services so an index can find the
+    # products to reorder (no index can compare two columns of a row).
+    needs_reorder = peewee.BooleanField(default=False)
     is_active = peewee.BooleanField(default=True)
     version = peewee.IntegerField(default=1)  # optimistic locking: bumped on every edit
     created_at = UTCDateTimeField(default=utcnow, index=True)
@@ -37,7 +40,8 @@ class Product(BaseModel):
 
     class Meta:
         table_name = "products"
-        indexes = ((("price", "id"), False), (("stock", "id"), False))
+        indexes = ((("price", "id"), False), (("stock", "id"), False),
+                   (("needs_reorder", "stock"), False))
 
     @classmethod
     def listing(cls, category_id: int | None = None, active: bool | None = None,
@@ -50,7 +54,7 @@ class Product(BaseModel):
         if active is not None:
             query = query.where(cls.is_active == active)
         if low_stock:
-            query = query.where(cls.stock <= cls.reorder_level)
+            query = query.where(cls.needs_reorder == True)  # noqa: E712 - SQL, not Python
         if search:
             query = query.where(cls.id.in_(SearchTerm.matching("product", search)))
         return query

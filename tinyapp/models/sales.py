@@ -20,7 +20,7 @@ class Customer(BaseModel):
     notes = peewee.TextField(default="")
     is_active = peewee.BooleanField(default=True)
     version = peewee.IntegerField(default=1)
-    created_at = UTCDateTimeField(default=utcnow)
+    created_at = UTCDateTimeField(default=utcnow, index=True)
 
     class Meta:
         table_name = "customers"

@@ -57,7 +57,8 @@ def create_product(data: dict, user: User | None = None) -> Product:
     opening_stock = data.pop("stock", 0)
     _require_category(data.get("category_id"))
     _require_free_sku(data["sku"])
-    product = insert_row(Product, **data, stock=0)
+    product = insert_row(Product, **data, stock=0,
+                         needs_reorder=opening_stock <= data.get("reorder_level", 0))
     if opening_stock:
         move_stock(product.id, opening_stock, "opening stock", user=user)
         product.stock = opening_stock
@@ -78,6 +79,8 @@ def update_product(product_id: int, changes: dict, version: int,
         _require_free_sku(changes["sku"], except_id=product_id)
     values = {getattr(Product, name): value for name, value in changes.items()}
     values.update({Product.version: Product.version + 1, Product.updated_at: utcnow()})
+    if "reorder_level" in changes:
+        values[Product.needs_reorder] = Product.stock <= changes["reorder_level"]
     changed = (Product.update(values)
                .where(Product.id == product_id, Product.version == version).execute())
     if not changed:
