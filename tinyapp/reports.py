@@ -134,3 +134,13 @@ def _product_names(ids: list[int]) -> dict[int, dict]:
         return {}
     rows = Product.select(Product.id, Product.sku, Product.name).where(Product.id.in_(ids))
     return {p.id: {"product_id": p.id, "sku": p.sku, "name": p.name} for p in rows}
+
+
+def open_orders() -> dict:
+    """Placed orders waiting to be fulfilled: how many, and their value."""
+    def compute():
+        row = (Order.select(fn.COUNT(Order.id).alias("orders"),
+                            fn.SUM(Order.total).coerce(False).alias("cents"))
+               .where(Order.status == "placed").dicts().get())
+        return {"orders": row["orders"], "amount": _money(row["cents"])}
+    return cache.cached("open-orders", {}, compute)

@@ -63,3 +63,11 @@ class Product(BaseModel):
     def with_category(cls, product_id: int) -> "Product | None":
         return cls.listing().where(cls.id == product_id).first()
 
+
+    @classmethod
+    def by_skus(cls, skus: list[str]) -> dict[str, "Product"]:
+        """Find products by SKU (typed in any case); key them by their stored SKU."""
+        wanted = {sku.strip().upper() for sku in skus if sku.strip()}
+        if not wanted:
+            return {}
+        return {product.sku: product for product in cls.select().where(cls.sku.in_(wanted))}

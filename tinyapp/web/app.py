@@ -12,7 +12,7 @@ import bottle
 from tinyapp import cache, db, querylog
 from tinyapp.security.permissions import PUBLIC
 from tinyapp.security.throttle import LoginThrottle
-from tinyapp.web import api, auth, errors, health
+from tinyapp.web import api, auth, errors, health, pages
 from tinyapp.web.guard import Guard
 from tinyapp.web.middleware import RequestMiddleware
 from tinyapp.web.setup import FirstRun
@@ -45,6 +45,7 @@ def create_app(settings) -> App:
 
     health.install(app)
     api.install(app)
+    pages.install(app)
     app.route("/static/<path:path>", "GET", _static_file, permission=PUBLIC)
 
     for route in app.routes:

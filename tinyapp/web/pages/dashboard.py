@@ -1,0 +1,35 @@
+"""The dashboard: today's and this month's sales, open orders, low stock, recent orders."""
+
+import datetime as dt
+
+import bottle
+
+from tinyapp import reports
+from tinyapp.models import Order
+from tinyapp.pagination import paginate
+from tinyapp.web import charts
+from tinyapp.web.pages.view import page
+
+CHART_DAYS = 30
+
+
+def dashboard():
+    """Show the figures a team looks at first thing in the morning."""
+    today = dt.datetime.now(dt.UTC).date()
+    last_30 = reports.sales("day", today - dt.timedelta(days=CHART_DAYS - 1), today)
+    chart = charts.column_chart(
+        "sales-30-days", [(p["period"], float(p["amount"])) for p in last_30["items"]],
+        f"Sales over the last {CHART_DAYS} days",
+        f"Sales per day from {last_30['from']} to {last_30['to']}: "
+        f"{last_30['total_amount']} in {last_30['total_orders']} orders.")
+    return page("dashboard.tpl", "Dashboard", section="dashboard",
+                today=reports.sales("day", today, today),
+                month=reports.sales("month", today.replace(day=1), today),
+                open_orders=reports.open_orders(),
+                low_stock=reports.low_stock(8)["items"],
+                recent=paginate(Order.listing(), "-created_at", 8).items,
+                last_30=last_30, chart=chart)
+
+
+def install(app: bottle.Bottle) -> None:
+    app.route("/", "GET", dashboard, permission="reports:read")

@@ -1,0 +1,143 @@
+"""Forms and flash messages: read a form through the API's schema, keep what was typed.
+
+A form handler does three things: ``load_form(Schema, fields)`` turns the posted text
+into clean values (or raises ``ValidationError``), a service does the work, and on
+failure ``Form(values, errors)`` re-renders the page with each message beside its field
+and every typed value still in place.
+
+Flash messages ("Product saved.") live in a short-lived cookie signed with SECRET_KEY
+(``set_cookie(secret=...)``): it survives the redirect after a POST, cannot be forged by
+another site, and needs no table. It is read, and deleted, by the next page shown.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+import bottle
+from marshmallow import Schema, ValidationError
+
+from tinyapp.errors import AppError
+
+FLASH_COOKIE = "tinyapp_flash"
+FRIENDLIER = {
+    "Missing data for required field.": "Please fill this in.",
+    "Field may not be null.": "Please fill this in.",
+    "Not a valid integer.": "Enter a whole number.",
+}
+
+
+@dataclass
+class Form:
+    """What was typed into a form and what is wrong with it, for re-rendering."""
+
+    values: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+    problem: str = ""  # a message about the whole form (a conflict, wrong password)
+
+    def value(self, name: str, default="") -> str:
+        value = self.values.get(name, default)
+        return "" if value is None else str(value)
+
+    def error(self, name: str) -> str:
+        """Return the messages for one field as a sentence ("" when it is fine)."""
+        return " ".join(_flatten(self.errors.get(name, [])))
+
+    def other_errors(self, shown: tuple[str, ...]) -> list[str]:
+        """Messages for fields the page has no input for, so nothing is silently lost."""
+        return [f"{name}: {message}" for name, messages in self.errors.items()
+                if name not in shown for message in _flatten(messages)]
+
+
+def posted(names: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """Read the named fields of the posted form as text (absent fields are left out)."""
+    forms = bottle.request.forms
+    return {name: forms.getunicode(name) for name in names if name in forms}
+
+
+def load_form(schema_class: type[Schema], names: tuple[str, ...], **extra) -> dict:
+    """Load the named form fields (plus extra values) through schema_class, or raise.
+
+    Text inputs send "" for "nothing": a blank optional field takes the schema's default
+    (or None where the field allows it), a blank required one is reported as missing.
+    """
+    schema = schema_class(only=(*names, *extra))
+    data = {}
+    for name, text in posted(names).items():
+        declared = schema.fields.get(name)
+        if text.strip() == "" and declared is not None:
+            if declared.allow_none:
+                data[name] = None
+            continue
+        data[name] = text
+    try:
+        return schema.load({**data, **extra})
+    except ValidationError as exc:
+        raise ValidationError(friendly(exc.messages)) from None
+
+
+def friendly(messages):
+    """Reword marshmallow's terse default messages for people filling in a form."""
+    if isinstance(messages, dict):
+        return {key: friendly(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [FRIENDLIER.get(m, m) if isinstance(m, str) else friendly(m) for m in messages]
+    return messages
+
+
+def form_from_error(exc: Exception, values: dict) -> Form:
+    """Turn a ValidationError or an AppError into a Form that shows it."""
+    if isinstance(exc, ValidationError):
+        errors = exc.messages if isinstance(exc.messages, dict) else {"": exc.messages}
+        return Form(values, friendly(errors))
+    if isinstance(exc, AppError):
+        name = exc.details.get("field")
+        if name:
+            return Form(values, {name: [exc.message]})
+        return Form(values, problem=exc.message)
+    raise exc
+
+
+def _flatten(messages) -> list[str]:
+    if isinstance(messages, str):
+        return [messages]
+    if isinstance(messages, dict):
+        return [m for value in messages.values() for m in _flatten(value)]
+    return [m for value in messages for m in _flatten(value)]
+
+
+# -- flash messages --
+
+def _secret() -> str:
+    return bottle.request.app.config["tinyapp.settings"].SECRET_KEY
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """Show message on the next page this browser sees (kind: success, info, error)."""
+    waiting = _waiting()
+    waiting.append([kind, message])
+    bottle.response.set_cookie(FLASH_COOKIE, json.dumps(waiting[-3:]), secret=_secret(),
+                               path="/", httponly=True, samesite="lax", max_age=300)
+
+
+def take_flashes() -> list[tuple[str, str]]:
+    """Return the waiting flash messages as (kind, text) and forget them."""
+    waiting = _waiting()
+    shown = [(kind, text) for kind, text in waiting]
+    if shown:
+        waiting.clear()
+        bottle.response.delete_cookie(FLASH_COOKIE, path="/", httponly=True, samesite="lax")
+    return shown
+
+
+def _waiting() -> list[list[str]]:
+    """The messages not shown yet: from the cookie, plus those flashed in this request."""
+    environ = bottle.request.environ
+    if "tinyapp.flashes" not in environ:
+        raw = bottle.request.get_cookie(FLASH_COOKIE, secret=_secret())
+        try:
+            found = json.loads(raw) if isinstance(raw, str) else []
+        except ValueError:
+            found = []
+        environ["tinyapp.flashes"] = [item for item in found
+                                      if isinstance(item, list) and len(item) == 2]
+    return environ["tinyapp.flashes"]

@@ -1,0 +1,97 @@
+"""Signing in and out, and the first-run page that creates the first admin."""
+
+import bottle
+from marshmallow import ValidationError
+
+from tinyapp.errors import NotAuthenticated, TooManyRequests
+from tinyapp.schemas.accounts import LoginSchema, SetupSchema
+from tinyapp.security.permissions import PUBLIC, SIGNED_IN
+from tinyapp.services import accounts
+from tinyapp.web import auth
+from tinyapp.web.pages.forms import Form, flash, form_from_error, load_form, posted
+from tinyapp.web.pages.view import page, redirect, safe_next
+
+LOGIN_FIELDS = ("email", "password")
+SETUP_FIELDS = ("email", "name", "password")
+
+
+def _throttle():
+    return bottle.request.app.config["tinyapp.throttle"]
+
+
+def _first_run():
+    return bottle.request.app.config["tinyapp.first_run"]
+
+
+def login_form():
+    """Show the sign-in form (or go on to the dashboard when already signed in)."""
+    target = safe_next(bottle.request.query.getunicode("next"))
+    if auth.current_user() is not None:
+        redirect(target)
+    return page("login.tpl", "Sign in", form=Form(), next=target)
+
+
+def log_in():
+    """Check e-mail and password, start a session, and go where the visitor was heading."""
+    target = safe_next(bottle.request.forms.getunicode("next"))
+    values = posted(("email",))
+    try:
+        data = load_form(LoginSchema, LOGIN_FIELDS)
+        wait = _throttle().retry_after(data["email"], auth.client_ip())
+        if wait:
+            raise TooManyRequests(f"Too many failed sign-ins; try again in {wait} seconds.")
+        try:
+            _, _, token = accounts.log_in(
+                data["email"], data["password"], ip=auth.client_ip(),
+                user_agent=bottle.request.get_header("User-Agent", ""),
+                max_age=auth.session_max_age())
+        except NotAuthenticated:
+            _throttle().failed(data["email"], auth.client_ip())
+            raise
+    except (ValidationError, NotAuthenticated, TooManyRequests) as exc:
+        status = 429 if isinstance(exc, TooManyRequests) else (
+            401 if isinstance(exc, NotAuthenticated) else 422)
+        return page("login.tpl", "Sign in", form=form_from_error(exc, values), next=target,
+                    status=status)
+    _throttle().succeeded(data["email"])
+    auth.set_session_cookie(token, auth.session_max_age())
+    redirect(target)
+
+
+def log_out():
+    """End this session and go back to the sign-in page."""
+    who = auth.identity()
+    if who.session is not None:
+        accounts.log_out(who.session)
+    auth.clear_session_cookie()
+    flash("You are signed out.", "info")
+    redirect("/login")
+
+
+def setup_form():
+    """Show the first-run form, if the one-time link is (still) valid."""
+    token = bottle.request.query.getunicode("token") or ""
+    _first_run().check(token)
+    return page("setup.tpl", "Set up tinyapp", form=Form(), token=token)
+
+
+def set_up():
+    """Create the first admin from the one-time link; the link dies with it."""
+    token = bottle.request.forms.getunicode("token") or ""
+    _first_run().check(token)
+    try:
+        data = load_form(SetupSchema, SETUP_FIELDS, token=token)
+        _first_run().create_admin(token, data["email"], data["name"], data["password"])
+    except ValidationError as exc:
+        return page("setup.tpl", "Set up tinyapp", form=form_from_error(
+            exc, posted(("email", "name"))), token=token, status=422)
+    flash("Your admin account is ready. Sign in with it.")
+    redirect("/login")
+
+
+def install(app: bottle.Bottle) -> None:
+    app.route("/login", "GET", login_form, permission=PUBLIC)
+    app.route("/login", "POST", log_in, permission=PUBLIC)
+    app.route("/logout", "POST", log_out, permission=SIGNED_IN)
+    app.route("/setup", "GET", setup_form, permission=PUBLIC)
+    app.route("/setup", "POST", set_up, permission=PUBLIC)

@@ -1,0 +1,13 @@
+% rebase("layout.tpl")
+<p class="breadcrumb"><a href="/categories">Categories</a> /</p>
+<h1>{{title}}</h1>
+<section class="card form-card">
+  <form method="post" action="/categories/{{category.id}}" novalidate>
+    % include("_csrf.tpl")
+    % include("_field.tpl", form=form, name="name", label="Name", required=True, autocomplete="off")
+    <div class="actions">
+      <button type="submit" class="button">Save</button>
+      <a class="button button-quiet" href="/categories">Cancel</a>
+    </div>
+  </form>
+</section>

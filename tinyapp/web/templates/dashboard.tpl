@@ -1,0 +1,95 @@
+% rebase("layout.tpl")
+<div class="page-head">
+  <div>
+    <h1>Dashboard</h1>
+    <p class="muted">Hello {{me.name}}. Here is how things stand today.</p>
+  </div>
+  % if can("orders:write"):
+  <div class="page-actions"><a class="button" href="/orders/new">New order</a></div>
+  % end
+</div>
+% # BACKUPS: the "last backup is older than a day" warning goes here (wired in by the
+% # backups work; see tinyapp/backup/). Show it above the figures, as a .flash-error box.
+<section class="stats" aria-label="Key figures">
+  <div class="stat card">
+    <h2 class="stat-label">Sales today</h2>
+    <p class="stat-value">{{money(today["total_amount"])}}</p>
+    <p class="stat-note">{{today["total_orders"]}} order{{"" if today["total_orders"] == 1 else "s"}}</p>
+  </div>
+  <div class="stat card">
+    <h2 class="stat-label">This month</h2>
+    <p class="stat-value">{{money(month["total_amount"])}}</p>
+    <p class="stat-note">{{month["total_orders"]}} order{{"" if month["total_orders"] == 1 else "s"}}</p>
+  </div>
+  <div class="stat card">
+    <h2 class="stat-label">Open orders</h2>
+    <p class="stat-value"><a href="/orders?status=placed">{{open_orders["orders"]}}</a></p>
+    <p class="stat-note">worth {{money(open_orders["amount"])}}, waiting to be fulfilled</p>
+  </div>
+  <div class="stat card{{' stat-warning' if low_stock else ''}}">
+    <h2 class="stat-label">Low stock</h2>
+    <p class="stat-value"><a href="/products?low_stock=on">{{len(low_stock)}}{{"+" if len(low_stock) >= 8 else ""}}</a></p>
+    <p class="stat-note">product{{"" if len(low_stock) == 1 else "s"}} at or below reorder level</p>
+  </div>
+</section>
+
+<section class="card">
+  <div class="card-head">
+    <h2>Sales over the last 30 days</h2>
+    <a href="/reports">All reports</a>
+  </div>
+  {{!chart}}
+  % include("_sales_table.tpl", report=last_30, caption="Sales per day over the last 30 days")
+</section>
+
+<div class="columns">
+  <section class="card">
+    <div class="card-head">
+      <h2>Recent orders</h2>
+      <a href="/orders">All orders</a>
+    </div>
+    % if recent:
+    <div class="table-wrap" tabindex="0">
+    <table>
+      <thead><tr><th scope="col">Order</th><th scope="col">Customer</th><th scope="col">Status</th><th scope="col" class="num">Total</th></tr></thead>
+      <tbody>
+      % for order in recent:
+        <tr>
+          <td><a href="/orders/{{order.id}}">{{order.number}}</a></td>
+          <td>{{order.customer.name}}</td>
+          <td><span class="status status-{{order.status}}">{{order.status}}</span></td>
+          <td class="num">{{money(order.total)}}</td>
+        </tr>
+      % end
+      </tbody>
+    </table>
+    </div>
+    % else:
+    <p class="empty">No orders yet.</p>
+    % end
+  </section>
+  <section class="card">
+    <div class="card-head">
+      <h2>Low stock</h2>
+      <a href="/products?low_stock=on">See all</a>
+    </div>
+    % if low_stock:
+    <div class="table-wrap" tabindex="0">
+    <table>
+      <thead><tr><th scope="col">Product</th><th scope="col" class="num">In stock</th><th scope="col" class="num">Reorder at</th></tr></thead>
+      <tbody>
+      % for item in low_stock:
+        <tr>
+          <td><a href="/products/{{item['id']}}">{{item["name"]}}</a> <span class="sku">{{item["sku"]}}</span></td>
+          <td class="num">{{item["stock"]}}</td>
+          <td class="num">{{item["reorder_level"]}}</td>
+        </tr>
+      % end
+      </tbody>
+    </table>
+    </div>
+    % else:
+    <p class="empty">Every product is above its reorder level.</p>
+    % end
+  </section>
+</div>

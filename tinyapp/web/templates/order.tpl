@@ -1,0 +1,66 @@
+% rebase("layout.tpl")
+<p class="breadcrumb no-print"><a href="/orders">Orders</a> /</p>
+<div class="page-head">
+  <div>
+    <h1>Order {{order.number}} <span class="status status-{{order.status}}">{{order.status}}</span></h1>
+    <p class="muted">For <a href="/customers/{{order.customer.id}}">{{order.customer.name}}</a> · created {{when(order.created_at)}}
+      % if order.placed_at:
+      · placed {{when(order.placed_at)}}
+      % end
+      % if order.closed_at:
+      · {{order.status}} {{when(order.closed_at)}}
+      % end
+    </p>
+  </div>
+  <div class="page-actions no-print">
+    <button type="button" class="button button-quiet js-print" hidden>Print</button>
+    % if can("orders:write"):
+    % if order.status == "draft":
+    <form method="post" action="/orders/{{order.id}}/place" class="inline-form">
+      % include("_csrf.tpl")
+      <button type="submit" class="button">Place order</button>
+    </form>
+    <a class="button button-quiet" href="/orders/{{order.id}}/delete">Delete draft</a>
+    % elif order.status == "placed":
+    <form method="post" action="/orders/{{order.id}}/fulfill" class="inline-form">
+      % include("_csrf.tpl")
+      <button type="submit" class="button">Mark as fulfilled</button>
+    </form>
+    % end
+    % if order.status in ("draft", "placed"):
+    <a class="button button-quiet button-danger-quiet" href="/orders/{{order.id}}/cancel">Cancel order</a>
+    % end
+    % end
+  </div>
+</div>
+% if order.status == "draft":
+<p class="note no-print">This is a draft: it has taken no stock. Prices are fixed when it is placed.</p>
+% end
+<section class="card order-sheet">
+  <div class="print-only print-head">
+    <p class="brand-print">tinyapp</p>
+    <p>Order {{order.number}} · {{order.customer.name}} · {{day(order.placed_at or order.created_at)}}</p>
+  </div>
+  <div class="table-wrap" tabindex="0">
+  <table>
+    <caption class="visually-hidden">Lines of order {{order.number}}</caption>
+    <thead><tr><th scope="col">Product</th><th scope="col">SKU</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Line total</th></tr></thead>
+    <tbody>
+    % for line in order.lines:
+      <tr>
+        <td><a href="/products/{{line.product.id}}">{{line.product.name}}</a></td>
+        <td><span class="sku">{{line.product.sku}}</span></td>
+        <td class="num">{{line.quantity}}</td>
+        <td class="num">{{money(line.unit_price)}}</td>
+        <td class="num">{{money(line.line_total)}}</td>
+      </tr>
+    % end
+    </tbody>
+    <tfoot><tr><th scope="row" colspan="4" class="num">Total</th><td class="num total">{{money(order.total)}}</td></tr></tfoot>
+  </table>
+  </div>
+  % if order.notes:
+  <h2>Notes</h2>
+  <p class="pre">{{order.notes}}</p>
+  % end
+</section>

@@ -1,0 +1,60 @@
+% rebase("layout.tpl")
+<div class="page-head"><h1>System</h1></div>
+<div class="columns">
+  <section class="card">
+    <h2>Database</h2>
+    <dl class="facts">
+      <dt>Engine</dt><dd>{{engine}} {{server_version}}</dd>
+      <dt>Address</dt><dd><code class="wrap">{{database_url}}</code></dd>
+      <dt>Connections in use</dt><dd>{{pool["in_use"]}}</dd>
+      <dt>Idle in the pool</dt><dd>{{pool["idle"]}}</dd>
+      <dt>Pool limit</dt><dd>{{pool["max"] or "none"}}</dd>
+    </dl>
+  </section>
+  <section class="card">
+    <h2>tinyapp</h2>
+    <dl class="facts">
+      <dt>Version</dt><dd>{{app_version}}</dd>
+      <dt>Python</dt><dd>{{python_version}}</dd>
+      <dt>Cache</dt><dd>{{cache_kind}} <code class="wrap">{{cache_url}}</code></dd>
+      <dt>Cache hits</dt><dd>{{hits}} ({{hit_rate}})</dd>
+      <dt>Cache misses</dt><dd>{{misses}}</dd>
+    </dl>
+  </section>
+</div>
+% # BACKUPS: the backups section ("Back up now", the list with download links, the age of
+% # the last backup) goes here, wired in by the backups work (see tinyapp/backup/).
+<section class="card" id="migrations">
+  <h2>Migrations</h2>
+  <div class="table-wrap" tabindex="0">
+  <table>
+    <caption class="visually-hidden">Schema migrations</caption>
+    <thead><tr><th scope="col">Migration</th><th scope="col">Status</th></tr></thead>
+    <tbody>
+    % for migration in migrations:
+      <tr><td><code>{{migration.name}}</code></td>
+        <td><span class="status {{'status-fulfilled' if migration.applied else 'status-draft'}}">{{"applied" if migration.applied else "pending"}}</span></td></tr>
+    % end
+    </tbody>
+  </table>
+  </div>
+</section>
+<section class="card" id="slow-queries">
+  <h2>Slow queries</h2>
+  <p class="muted">Queries slower than {{slow_ms}} ms since tinyapp started, newest first.</p>
+  % if slow:
+  <div class="table-wrap" tabindex="0">
+  <table>
+    <caption class="visually-hidden">Slow queries</caption>
+    <thead><tr><th scope="col">When</th><th scope="col" class="num">Time</th><th scope="col">SQL</th><th scope="col">Request</th></tr></thead>
+    <tbody>
+    % for query in slow:
+      <tr><td>{{when(query["at"])}}</td><td class="num">{{f"{query['ms']:.0f} ms"}}</td><td><code class="wrap">{{query["sql"]}}</code></td><td><code>{{query["request_id"]}}</code></td></tr>
+    % end
+    </tbody>
+  </table>
+  </div>
+  % else:
+  <p class="empty">No slow queries. Good.</p>
+  % end
+</section>
