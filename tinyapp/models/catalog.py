@@ -63,7 +63,6 @@ class Product(BaseModel):
     def with_category(cls, product_id: int) -> "Product | None":
         return cls.listing().where(cls.id == product_id).first()
 
-
     @classmethod
     def by_skus(cls, skus: list[str]) -> dict[str, "Product"]:
         """Find products by SKU (typed in any case); key them by their stored SKU."""

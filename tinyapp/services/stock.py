@@ -27,14 +27,13 @@ def move_stock(product_id: int, delta: int, reason: str, user: User | None = Non
     condition = [Product.id == product_id, Product.stock + delta >= 0]
     if active_only:
         condition.append(Product.is_active == True)  # noqa: E712 - SQL, not Python
-    # needs_reorder is set first: MySQL evaluates SET left to right with the new values,
-    # the other engines all from the old row; in this order both compute the same thing.
-    changed = (Product.update({Product.needs_reorder: Product.stock + delta
-                               <= Product.reorder_level,
-                               Product.stock: Product.stock + delta})
-               .where(*condition).execute())
+    changed = Product.update(stock=Product.stock + delta).where(*condition).execute()
     if not changed:
         raise _why_not_moved(product_id, delta)
+    # A second statement: within one SET, MySQL reads columns already assigned (peewee
+    # writes stock first) while the other engines read the old row.
+    (Product.update(needs_reorder=Product.stock <= Product.reorder_level)
+     .where(Product.id == product_id).execute())
     cache.invalidate("catalog")  # low-stock lists
     return StockMovement.create(product=product_id, delta=delta, reason=reason, order=order,
                                 user=user)

@@ -27,7 +27,7 @@ def page(template: str, title: str, section: str = "", status: int = 200, **cont
     return render(template, title=title, section=section, me=user,
                   can=lambda action: permissions.allowed(user.role if user else None, action),
                   csrf_token=who.session.csrf_token if who and who.session else "",
-                  flashes=take_flashes(), money=money, when=when, day=day, url=url,
+                  flashes=take_flashes(), enhance=True, money=money, when=when, day=day, url=url,
                   **context)
 
 

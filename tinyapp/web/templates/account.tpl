@@ -16,7 +16,7 @@
 <div class="columns">
   <section class="card" id="preferences">
     <h2>Preferences</h2>
-    <form method="post" action="/account/preferences" novalidate>
+    <form id="preferences-form" method="post" action="/account/preferences" novalidate>
       % include("_csrf.tpl")
       % include("_field.tpl", form=preferences, name="page_size", label="Rows per page in lists", type="select", options=[(n, n) for n in page_sizes])
       <button type="submit" class="button">Save preferences</button>
@@ -25,7 +25,7 @@
   <section class="card" id="password">
     <h2>Change your password</h2>
     % include("_problem.tpl", form=password, shown=("current_password", "new_password"))
-    <form method="post" action="/account/password" novalidate>
+    <form id="password-form" method="post" action="/account/password" novalidate>
       % include("_csrf.tpl")
       % include("_field.tpl", form=password, name="current_password", label="Current password", type="password", autocomplete="current-password", required=True)
       % include("_field.tpl", form=password, name="new_password", label="New password", type="password", autocomplete="new-password", required=True, hint="At least 10 characters; not a common password.")
@@ -96,7 +96,7 @@
   <p class="empty">You have no API tokens.</p>
   % end
   <h3>Create a token</h3>
-  <form method="post" action="/account/tokens" class="inline-fields" novalidate>
+  <form id="token-form" method="post" action="/account/tokens" class="inline-fields" novalidate>
     % include("_csrf.tpl")
     % include("_field.tpl", form=token, name="name", label="Name", required=True, autocomplete="off", hint="What it is for, e.g. nightly export")
     % include("_field.tpl", form=token, name="expires_in_days", label="Expires after (days)", inputmode="numeric", autocomplete="off", hint="Leave empty for no expiry")

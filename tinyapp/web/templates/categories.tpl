@@ -3,7 +3,7 @@
 % if can("catalog:write"):
 <section class="card">
   <h2>Add a category</h2>
-  <form method="post" action="/categories" class="inline-fields" novalidate>
+  <form id="category-form" method="post" action="/categories" class="inline-fields" novalidate>
     % include("_csrf.tpl")
     % include("_field.tpl", form=form, name="name", label="Name", required=True, autocomplete="off")
     <div class="field field-button"><button type="submit" class="button">Add category</button></div>

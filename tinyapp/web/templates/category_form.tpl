@@ -2,7 +2,7 @@
 <p class="breadcrumb"><a href="/categories">Categories</a> /</p>
 <h1>{{title}}</h1>
 <section class="card form-card">
-  <form method="post" action="/categories/{{category.id}}" novalidate>
+  <form id="category-form" method="post" action="/categories/{{category.id}}" novalidate>
     % include("_csrf.tpl")
     % include("_field.tpl", form=form, name="name", label="Name", required=True, autocomplete="off")
     <div class="actions">

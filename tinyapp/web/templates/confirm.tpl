@@ -6,7 +6,7 @@
   % if get("detail"):
   <p>{{detail}}</p>
   % end
-  <form method="post" action="{{action}}" class="actions">
+  <form id="confirm-form" method="post" action="{{action}}" class="actions">
     % include("_csrf.tpl")
     <button type="submit" class="button button-danger">{{button}}</button>
     <a class="button button-quiet" href="{{back}}">{{back_label}}</a>

@@ -19,7 +19,7 @@
     </dl>
   </div>
   % end
-  <form method="post" action="{{'/customers/%d' % customer.id if customer else '/customers'}}" novalidate>
+  <form id="customer-form" method="post" action="{{'/customers/%d' % customer.id if customer else '/customers'}}" novalidate>
     % include("_csrf.tpl")
     % if customer:
     <input type="hidden" name="version" value="{{form.value('version')}}">

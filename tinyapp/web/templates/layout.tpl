@@ -1,4 +1,5 @@
-% # The frame of every page. Error pages render it without a signed-in user.
+% # The frame of every page. Error pages and the API docs render it with less: no user,
+% # no nav, no script.
 % me = get("me")
 % can = get("can", lambda action: False)
 % section = get("section", "")
@@ -10,7 +11,9 @@
   <title>{{title}} · tinyapp</title>
   <link rel="stylesheet" href="/static/app.css">
   <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+  % if get("enhance"):
   <script src="/static/app.js" defer></script>
+  % end
 </head>
 <body>
   <a class="skip-link" href="#main">Skip to content</a>
@@ -41,7 +44,7 @@
           <span class="user-name">{{me.name}}</span>
           <span class="role-badge">{{me.role}}</span>
         </a>
-        <form method="post" action="/logout" class="inline-form">
+        <form id="logout-form" method="post" action="/logout" class="inline-form">
           <input type="hidden" name="csrf_token" value="{{get('csrf_token', '')}}">
           <button type="submit" class="button button-quiet button-small">Sign out</button>
         </form>

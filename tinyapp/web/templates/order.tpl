@@ -16,13 +16,13 @@
     <button type="button" class="button button-quiet js-print" hidden>Print</button>
     % if can("orders:write"):
     % if order.status == "draft":
-    <form method="post" action="/orders/{{order.id}}/place" class="inline-form">
+    <form id="place-form" method="post" action="/orders/{{order.id}}/place" class="inline-form">
       % include("_csrf.tpl")
       <button type="submit" class="button">Place order</button>
     </form>
     <a class="button button-quiet" href="/orders/{{order.id}}/delete">Delete draft</a>
     % elif order.status == "placed":
-    <form method="post" action="/orders/{{order.id}}/fulfill" class="inline-form">
+    <form id="fulfill-form" method="post" action="/orders/{{order.id}}/fulfill" class="inline-form">
       % include("_csrf.tpl")
       <button type="submit" class="button">Mark as fulfilled</button>
     </form>

@@ -3,7 +3,7 @@
 <h1>New order</h1>
 <section class="card">
   <h2>Who is the order for?</h2>
-  <form method="get" action="/orders/new" class="inline-fields" role="search" aria-label="Find a customer">
+  <form id="customer-search-form" method="get" action="/orders/new" class="inline-fields" role="search" aria-label="Find a customer">
     % include("_field.tpl", form=form, name="q", label="Find a customer", type="search", placeholder="Name or e-mail")
     <div class="field field-button"><button type="submit" class="button">Search</button></div>
   </form>

@@ -3,7 +3,7 @@
 <h1>New order for {{customer.name}}</h1>
 <section class="card form-card">
   % include("_problem.tpl", shown=["notes"] + [f"{k}-{i}" for i in range(rows) for k in ("sku", "quantity")])
-  <form method="post" action="/orders" novalidate>
+  <form id="order-form" method="post" action="/orders" novalidate>
     % include("_csrf.tpl")
     <input type="hidden" name="customer_id" value="{{customer.id}}">
     <input type="hidden" name="rows" value="{{rows}}">

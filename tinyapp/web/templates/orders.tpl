@@ -5,7 +5,7 @@
   <div class="page-actions"><a class="button" href="/orders/new">New order</a></div>
   % end
 </div>
-<form method="get" action="/orders" class="filters card" role="search" aria-label="Filter orders">
+<form id="filter-form" method="get" action="/orders" class="filters card" role="search" aria-label="Filter orders">
   % include("_field.tpl", form=filters, name="status", label="Status", type="select", options=[("", "Any status")] + [(s, s.capitalize()) for s in statuses])
   % include("_field.tpl", form=filters, name="from", label="Created from", type="date")
   % include("_field.tpl", form=filters, name="to", label="Created until", type="date")

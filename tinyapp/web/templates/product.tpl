@@ -52,7 +52,7 @@
   <h2>Adjust stock</h2>
   <p class="muted">For a stock count, a delivery or breakage. Orders change stock by themselves.</p>
   % include("_problem.tpl", form=adjust, shown=("delta", "reason"))
-  <form method="post" action="/products/{{product.id}}/stock" class="inline-fields" novalidate>
+  <form id="adjust-form" method="post" action="/products/{{product.id}}/stock" class="inline-fields" novalidate>
     % include("_csrf.tpl")
     % include("_field.tpl", form=adjust, name="delta", label="Change", inputmode="numeric", hint="e.g. 12 or -3", required=True)
     % include("_field.tpl", form=adjust, name="reason", label="Reason", hint="e.g. delivery from supplier", required=True)

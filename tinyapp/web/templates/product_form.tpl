@@ -19,7 +19,7 @@
     </dl>
   </div>
   % end
-  <form method="post" action="{{'/products/%d' % product.id if product else '/products'}}" novalidate>
+  <form id="product-form" method="post" action="{{'/products/%d' % product.id if product else '/products'}}" novalidate>
     % include("_csrf.tpl")
     % if product:
     <input type="hidden" name="version" value="{{form.value('version')}}">

@@ -5,7 +5,7 @@
   <div class="page-actions"><a class="button" href="/products/new">New product</a></div>
   % end
 </div>
-<form method="get" action="/products" class="filters card" role="search" aria-label="Find products">
+<form id="filter-form" method="get" action="/products" class="filters card" role="search" aria-label="Find products">
   % include("_field.tpl", form=filters, name="q", label="Search", type="search", placeholder="SKU or name")
   % include("_field.tpl", form=filters, name="category", label="Category", type="select", options=[("", "All categories")] + [(c.id, c.name) for c in categories])
   % include("_field.tpl", form=filters, name="active", label="Show", type="select", options=[("true", "Active products"), ("false", "Archived products"), ("all", "All products")])

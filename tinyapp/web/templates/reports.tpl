@@ -1,6 +1,6 @@
 % rebase("layout.tpl")
 <div class="page-head"><h1>Reports</h1></div>
-<form method="get" action="/reports" class="filters card" aria-label="Report period">
+<form id="report-form" method="get" action="/reports" class="filters card" aria-label="Report period">
   % include("_field.tpl", form=form, name="from", label="From", type="date")
   % include("_field.tpl", form=form, name="to", label="To", type="date")
   % include("_field.tpl", form=form, name="period", label="Group by", type="select", options=[("day", "Day"), ("month", "Month")])

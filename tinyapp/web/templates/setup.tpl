@@ -3,7 +3,7 @@
   <h1>Welcome to tinyapp</h1>
   <p class="muted">Create the first administrator account. This link works once: after this, everyone signs in on the sign-in page.</p>
   % include("_problem.tpl", shown=("email", "name", "password"))
-  <form method="post" action="/setup" novalidate>
+  <form id="setup-form" method="post" action="/setup" novalidate>
     <input type="hidden" name="token" value="{{token}}">
     % include("_field.tpl", form=form, name="name", label="Your name", autocomplete="name", required=True)
     % include("_field.tpl", form=form, name="email", label="E-mail address", type="email", autocomplete="username", required=True)

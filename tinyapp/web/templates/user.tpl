@@ -10,7 +10,7 @@
     <a class="button button-quiet button-danger-quiet" href="/users/{{user.id}}/deactivate">Deactivate</a>
     % else:
     <span class="status status-archived">deactivated</span>
-    <form method="post" action="/users/{{user.id}}/activate" class="inline-form">
+    <form id="activate-form" method="post" action="/users/{{user.id}}/activate" class="inline-form">
       % include("_csrf.tpl")
       <button type="submit" class="button">Activate again</button>
     </form>
@@ -19,7 +19,7 @@
 </div>
 <section class="card form-card">
   % include("_problem.tpl", shown=("name", "role"))
-  <form method="post" action="/users/{{user.id}}" novalidate>
+  <form id="user-form" method="post" action="/users/{{user.id}}" novalidate>
     % include("_csrf.tpl")
     % include("_field.tpl", form=form, name="name", label="Name", required=True, autocomplete="off")
     % include("_field.tpl", form=form, name="role", label="Role", type="select", options=roles)

@@ -3,7 +3,7 @@
 <h1>Add a user</h1>
 <section class="card form-card">
   % include("_problem.tpl", shown=("email", "name", "role", "password"))
-  <form method="post" action="/users" novalidate>
+  <form id="user-form" method="post" action="/users" novalidate>
     % include("_csrf.tpl")
     <div class="grid-2">
       % include("_field.tpl", form=form, name="name", label="Name", required=True, autocomplete="off")
