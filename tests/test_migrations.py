@@ -10,7 +10,7 @@ from tinyapp.models import MODELS
 def test_up_down_and_status_through_the_command_line(scratch_url, capsys, tmp_path):
     flags = ["--database-url", scratch_url, "--data-dir", str(tmp_path)]
     names = [m.name for m in migrations.Migration.load_directory(str(migrations.DIRECTORY))]
-    assert names[:2] == ["0001_initial", "0002_reorder_flag"]
+    assert names == ["0001_initial", "0002_list_indexes", "0003_product_daily_sales"]
 
     assert main(["migrate", "status", *flags]) == 0
     out = capsys.readouterr().out
@@ -28,7 +28,12 @@ def test_up_down_and_status_through_the_command_line(scratch_url, capsys, tmp_pa
     assert capsys.readouterr().out.strip() == f"reverted {names[-1]}"
     with db.database.connection_context():
         assert migrations.pending() == names[-1:]
+        assert "product_daily_sales" not in db.database.get_tables()
+
+    assert main(["migrate", "down", "0002_list_indexes", *flags]) == 0
+    with db.database.connection_context():
         assert "needs_reorder" not in {c.name for c in db.database.get_columns("products")}
+        assert {i.name for i in db.database.get_indexes("products")} >= {"products_name"}
 
     assert main(["migrate", "down", "0001_initial", *flags]) == 0
     with db.database.connection_context():

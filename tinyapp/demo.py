@@ -1,4 +1,4 @@
-"""Deterministic sample data: ``tinyapp demo --size small`` (a shop's year) or ``large``.
+"""Deterministic sample data: ``tinyapp demo --size small`` (a shop's year), medium or large.
 
 The same size always gives the same rows (a seeded random generator), dated relative to
 today so the charts show recent sales. Rows are written with bulk inserts in batches,
@@ -21,6 +21,7 @@ from tinyapp.models import (
     Order,
     OrderLine,
     Product,
+    ProductDailySales,
     SearchTerm,
     StockMovement,
     from_cents,
@@ -43,6 +44,7 @@ class Size:
 
 SIZES = {
     "small": Size(categories=8, products=48, customers=30, orders=700, days=365),
+    "medium": Size(categories=16, products=20_000, customers=2_000, orders=30_000, days=365),
     "large": Size(categories=24, products=100_000, customers=5_000, orders=344_500, days=730),
 }
 
@@ -188,17 +190,52 @@ def _write_orders(size: Size, seed: float, start: dt.datetime,
                   prices: list[Decimal]) -> dict[str, int]:
     progress = Progress("orders", size.orders)
     counts = {"orders": 0, "order_lines": 0, "stock_movements": size.products}
+    figures = _DailyFigures(size)
     batch: list[list[Line]] = []
     for order in _group_by_order(order_lines(size, seed, start)):
         batch.append(order)
+        figures.count(order, prices)
         if len(batch) == BATCH // 4:
             _write_order_batch(batch, prices, counts)
             progress.advance(len(batch))
             batch = []
     _write_order_batch(batch, prices, counts)
+    figures.flush()
     progress.advance(len(batch))
     progress.finish()
     return counts
+
+
+class _DailyFigures:
+    """Sum sold lines per product for one day at a time (orders come in time order)."""
+
+    def __init__(self, size: Size):
+        self.size = size
+        self.day: dt.date | None = None
+        self.sold: dict[int, list] = {}
+
+    def count(self, order: list[Line], prices: list[Decimal]) -> None:
+        head = order[0]
+        if not head.takes_stock:
+            return
+        if head.placed_at.date() != self.day:
+            self.flush()
+            self.day = head.placed_at.date()
+        for line in order:
+            figures = self.sold.setdefault(line.product, [0, Decimal(0)])
+            figures[0] += line.quantity
+            figures[1] += prices[line.product] * line.quantity
+
+    def flush(self) -> None:
+        rows = [(self.day, product, (product - 1) % self.size.categories + 1, quantity, amount)
+                for product, (quantity, amount) in sorted(self.sold.items())]
+        for chunk in _chunks(rows):
+            with database.atomic():
+                ProductDailySales.insert_many(chunk, fields=[
+                    ProductDailySales.day, ProductDailySales.product,
+                    ProductDailySales.category, ProductDailySales.quantity,
+                    ProductDailySales.amount]).execute()
+        self.sold = {}
 
 
 def _group_by_order(lines: Iterable[Line]) -> Iterator[list[Line]]:

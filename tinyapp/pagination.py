@@ -39,18 +39,25 @@ def paginate(query: peewee.ModelSelect, sort: str, limit: int,
         value = _from_cursor(column, value)
         if not isinstance(last_id, int):
             raise ValidationError({"cursor": ["Not a valid cursor; start again without it."]})
-        if descending:
-            after = (column < value) | ((column == value) & (row_id < last_id))
-        else:
-            after = (column > value) | ((column == value) & (row_id > last_id))
-        query = query.where(after)
-    order = (column.desc(), row_id.desc()) if descending else (column.asc(), row_id.asc())
+        query = query.where(_after(column, value, row_id, last_id, descending))
+    # A unique column (id, sku, number) orders rows by itself; others need id for ties.
+    keys = [column] if column.unique or column is row_id else [column, row_id]
+    order = [key.desc() if descending else key.asc() for key in keys]
     rows = list(query.order_by(*order).limit(limit + 1))
     if len(rows) <= limit:
         return Page(rows)
     rows = rows[:limit]
     last = rows[-1]
     return Page(rows, encode_cursor([_to_cursor(getattr(last, column.name)), last.id]))
+
+
+def _after(column, value, row_id, last_id: int, descending: bool):
+    """The condition "comes after (value, last_id) in this order"."""
+    if column.unique or column is row_id:
+        return column < value if descending else column > value
+    if descending:
+        return (column < value) | ((column == value) & (row_id < last_id))
+    return (column > value) | ((column == value) & (row_id > last_id))
 
 
 def _to_cursor(value):

@@ -27,6 +27,7 @@ _threshold = {"ms": 200.0}
 class Query:
     sql: str
     ms: float
+    params: tuple = field(default=(), repr=False)  # kept for EXPLAIN, never shown or logged
 
 
 @dataclass
@@ -35,6 +36,7 @@ class SlowQuery:
     sql: str
     ms: float
     request_id: str
+    params: tuple = field(default=(), repr=False)
 
 
 @dataclass
@@ -75,13 +77,13 @@ def record(sql: str, params, seconds: float) -> None:
         entry.count += 1
         entry.seconds += seconds
         if entry.keep_statements:
-            entry.statements.append(Query(sql, seconds * 1000))
+            entry.statements.append(Query(sql, seconds * 1000, tuple(params or ())))
     ms = seconds * 1000
     if ms >= _threshold["ms"]:
         request_id = entry.request_id if entry else "-"
         log.warning("slow query %.1f ms [%s]: %s", ms, request_id, sql)
         with _slow_lock:
-            _slow.append(SlowQuery(time.time(), sql, ms, request_id))
+            _slow.append(SlowQuery(time.time(), sql, ms, request_id, tuple(params or ())))
 
 
 def slow_queries() -> list[SlowQuery]:

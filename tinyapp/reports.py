@@ -1,8 +1,10 @@
 """Reports: sales per day or month, top products, sales per category, low stock, and what is
 often bought together. Read-only queries whose results are cached until orders change.
 
-Only placed and fulfilled orders count as sales. Money is summed as whole cents by the
-database (``coerce(False)`` keeps the raw integer), so totals are exact on every engine.
+Only placed and fulfilled orders count as sales. Sales per day come from the orders;
+top products and categories from the per-day figures the order service keeps
+(models/reporting.py). Money is summed as whole cents by the database
+(``coerce(False)`` keeps the raw integer), so totals are exact on every engine.
 """
 
 import datetime as dt
@@ -11,7 +13,14 @@ import peewee
 
 from tinyapp import cache
 from tinyapp.db import date_text
-from tinyapp.models import Category, Order, OrderLine, Product, from_cents
+from tinyapp.models import (
+    Category,
+    Order,
+    OrderLine,
+    Product,
+    ProductDailySales,
+    from_cents,
+)
 
 SOLD = ("placed", "fulfilled")
 fn = peewee.fn
@@ -61,13 +70,15 @@ def _periods(period: str, start: dt.date, end: dt.date) -> list[str]:
 def top_products(start: dt.date, end: dt.date, limit: int = 10) -> dict:
     """The products that brought in the most money from start to end."""
     def compute():
-        cents = fn.SUM(OrderLine.unit_price * OrderLine.quantity).coerce(False)
-        rows = list(OrderLine.select(OrderLine.product.alias("product_id"),
-                                     fn.SUM(OrderLine.quantity).coerce(False).alias("quantity"),
-                                     cents.alias("cents"))
-                    .join(Order).where(_sold_between(start, end))
-                    .group_by(OrderLine.product)
-                    .order_by(cents.desc(), OrderLine.product).limit(limit).dicts())
+        daily = ProductDailySales
+        cents = fn.SUM(daily.amount).coerce(False)
+        rows = list(daily.select(daily.product.alias("product_id"),
+                                 fn.SUM(daily.quantity).coerce(False).alias("quantity"),
+                                 cents.alias("cents"))
+                    .where(daily.day.between(start, end))
+                    .group_by(daily.product)
+                    .having(fn.SUM(daily.quantity) > 0)
+                    .order_by(cents.desc(), daily.product).limit(limit).dicts())
         names = _product_names([row["product_id"] for row in rows])
         return {"from": start.isoformat(), "to": end.isoformat(), "items": [
             {**names[row["product_id"]], "quantity": int(row["quantity"]),
@@ -78,14 +89,15 @@ def top_products(start: dt.date, end: dt.date, limit: int = 10) -> dict:
 def sales_by_category(start: dt.date, end: dt.date) -> dict:
     """Money and units sold per category from start to end (products without one: null)."""
     def compute():
-        cents = fn.SUM(OrderLine.unit_price * OrderLine.quantity).coerce(False)
-        rows = (OrderLine.select(Product.category.alias("category_id"),
-                                 fn.SUM(OrderLine.quantity).coerce(False).alias("quantity"),
+        daily = ProductDailySales
+        cents = fn.SUM(daily.amount).coerce(False)
+        rows = list(daily.select(daily.category.alias("category_id"),
+                                 fn.SUM(daily.quantity).coerce(False).alias("quantity"),
                                  cents.alias("cents"))
-                .join(Order).switch(OrderLine).join(Product)
-                .where(_sold_between(start, end))
-                .group_by(Product.category).order_by(cents.desc()).dicts())
-        rows = list(rows)
+                    .where(daily.day.between(start, end))
+                    .group_by(daily.category)
+                    .having(fn.SUM(daily.quantity) > 0)
+                    .order_by(cents.desc()).dicts())
         ids = [row["category_id"] for row in rows if row["category_id"] is not None]
         names = dict(Category.select(Category.id, Category.name)
                      .where(Category.id.in_(ids)).tuples()) if ids else {}
@@ -94,8 +106,7 @@ def sales_by_category(start: dt.date, end: dt.date) -> dict:
              "name": names.get(row["category_id"], "(no category)"),
              "quantity": int(row["quantity"]), "amount": _money(row["cents"])}
             for row in rows]}
-    return cache.cached("categories", {"f": start, "t": end}, compute,
-                        topics=("sales", "catalog"))
+    return cache.cached("categories", {"f": start, "t": end}, compute)
 
 
 def low_stock(limit: int = 50) -> dict:

@@ -20,7 +20,7 @@ class Category(BaseModel):
 
 class Product(BaseModel):
     sku = peewee.CharField(max_length=32, unique=True)
-    name = peewee.CharField(max_length=200, index=True)
+    name = peewee.CharField(max_length=200)
     description = peewee.TextField(default="")
     category = peewee.ForeignKeyField(Category, null=True, backref="products",
                                       on_delete="RESTRICT")
@@ -35,12 +35,15 @@ class Product(BaseModel):
     needs_reorder = peewee.BooleanField(default=False)
     is_active = peewee.BooleanField(default=True)
     version = peewee.IntegerField(default=1)  # optimistic locking: bumped on every edit
-    created_at = UTCDateTimeField(default=utcnow, index=True)
+    created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
 
     class Meta:
         table_name = "products"
-        indexes = ((("price", "id"), False), (("stock", "id"), False),
+        # One (column, id) index per sort of the product list: a page is read in index
+        # order and the id breaks ties, so "the next 50 after X" is a single range.
+        indexes = ((("name", "id"), False), (("price", "id"), False),
+                   (("stock", "id"), False), (("created_at", "id"), False),
                    (("needs_reorder", "stock"), False))
 
     @classmethod

@@ -7,12 +7,21 @@ other gets a Conflict. Placing takes stock for all lines in one transaction, or 
 
 import uuid
 
+import peewee
 from marshmallow import ValidationError
 
 from tinyapp import cache
-from tinyapp.db import transactional
+from tinyapp.db import database, transactional
 from tinyapp.errors import Conflict
-from tinyapp.models import Customer, Order, OrderLine, Product, User, utcnow
+from tinyapp.models import (
+    Customer,
+    Order,
+    OrderLine,
+    Product,
+    ProductDailySales,
+    User,
+    utcnow,
+)
 from tinyapp.services import audit
 from tinyapp.services.common import get_row, stale_or_missing
 from tinyapp.services.stock import move_stock
@@ -87,8 +96,10 @@ def place_order(order_id: int, user: User | None = None) -> Order:
             line.save()
     total = sum(line.unit_price * line.quantity for line in lines)
     Order.update(total=total).where(Order.id == order_id).execute()
+    order = Order.get_by_id(order_id)
+    _count_sales(order, lines, +1)
     cache.invalidate("sales")
-    return Order.get_by_id(order_id)
+    return order
 
 
 @transactional
@@ -108,17 +119,46 @@ def cancel_order(order_id: int, user: User | None = None) -> Order:
         _refuse(order, "cancelled")
     order = _transition(order_id, was, "cancelled", closed_at=utcnow())
     if was == "placed":
-        lines = (OrderLine.select().where(OrderLine.order == order_id)
-                 .order_by(OrderLine.product))
+        lines = list(OrderLine.select().where(OrderLine.order == order_id)
+                     .order_by(OrderLine.product))
         for line in lines:
             move_stock(line.product_id, line.quantity, f"order {order.number} cancelled",
                        user=user, order=order)
+        _count_sales(order, lines, -1)
         cache.invalidate("sales")
     audit.record("order.cancel", user, "order", order_id, number=order.number, was=was)
     return Order.get_by_id(order_id)
 
 
 # -- helpers --
+
+def _count_sales(order: Order, lines: list[OrderLine], sign: int) -> None:
+    """Add (+1) or take back (-1) an order's lines in the per-day sales figures.
+
+    Runs in the order's transaction, so the figures change exactly when the order does.
+    """
+    day = order.placed_at.date()
+    categories = dict(Product.select(Product.id, Product.category)
+                      .where(Product.id.in_([line.product_id for line in lines])).tuples())
+    for line in lines:
+        _add_to_day(day, line.product_id, categories.get(line.product_id),
+                    sign * line.quantity, sign * line.unit_price * line.quantity)
+
+
+def _add_to_day(day, product_id: int, category_id: int | None, quantity: int, amount) -> None:
+    """Add to a product's figures for a day, creating the day's row on its first sale."""
+    daily = ProductDailySales
+    row = (daily.day == day) & (daily.product == product_id)
+    add = daily.update(quantity=daily.quantity + quantity, amount=daily.amount + amount)
+    if add.where(row).execute():
+        return
+    try:
+        with database.atomic():  # a savepoint: losing the race must not undo the order
+            daily.create(day=day, product=product_id, category=category_id,
+                         quantity=quantity, amount=amount)
+    except peewee.IntegrityError:
+        add.where(row).execute()  # a concurrent order created the row first
+
 
 def _transition(order_id: int, from_status: str, to_status: str, **values) -> Order:
     """Move an order from one status to the next, or raise if it is not in from_status."""

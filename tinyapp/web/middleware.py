@@ -11,6 +11,7 @@ import time
 import uuid
 
 from tinyapp import querylog
+from tinyapp.web import inspector
 
 log = logging.getLogger("tinyapp.request")
 
@@ -38,29 +39,35 @@ class RequestMiddleware:
     def __init__(self, app, settings, observers=()):
         self.app = app
         self.trusted_proxy = settings.TRUSTED_PROXY
-        self.observers = list(observers)  # called with (environ, status, seconds)
+        self.show_sql = settings.SHOW_SQL
+        self.observers = list(observers)  # called with (environ, status, seconds, queries)
 
     def __call__(self, environ, start_response):
         request_id = self._request_id(environ)
         environ["tinyapp.request_id"] = request_id
         self._apply_forwarded_headers(environ)
         started = time.perf_counter()
-        outcome = {"status": "500"}
+        answer = {}
 
-        with querylog.track(request_id=request_id) as queries:
+        def start(status, headers, exc_info=None):
+            # Held back until the body is known, so headers can still be added.
+            answer.update(status=status, headers=headers, exc_info=exc_info)
+            return lambda data: None  # Bottle never uses the write() callable
+
+        with querylog.track(keep_statements=self.show_sql, request_id=request_id) as queries:
             environ["tinyapp.queries"] = queries
-
-            def start(status, headers, exc_info=None):
-                outcome["status"] = status.split(" ", 1)[0]
-                headers.extend(self._extra_headers(environ, request_id, queries, started))
-                return start_response(status, headers, exc_info)
-
             body = self.app(environ, start)
 
+        headers = answer["headers"]
+        if self.show_sql and inspector.wanted(environ):
+            body, headers = inspector.annotate(environ, headers, body)
+        headers.extend(self._extra_headers(environ, request_id, queries, started))
+        start_response(answer["status"], headers, answer["exc_info"])
+        status = int(answer["status"].split(" ", 1)[0])
         seconds = time.perf_counter() - started
-        self._log(environ, outcome["status"], seconds, queries)
+        self._log(environ, status, seconds, queries)
         for observe in self.observers:
-            observe(environ, int(outcome["status"]), seconds)
+            observe(environ, status, seconds, queries)
         return body
 
     @staticmethod

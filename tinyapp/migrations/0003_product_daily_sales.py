@@ -1,0 +1,63 @@
+"""Keep sales per product per day, so top-product and category reports stay fast.
+
+Creates ``product_daily_sales`` (see tinyapp/models/reporting.py) and fills it from the
+orders already placed; from now on the order service keeps it up to date.
+"""
+
+import peewee
+
+SOLD = ("placed", "fulfilled")
+
+
+def _model(db):
+    class ProductDailySales(peewee.Model):
+        day = peewee.DateField()
+        product = peewee.ForeignKeyField(_stub(db, "products"), on_delete="RESTRICT",
+                                         index=False)
+        category = peewee.ForeignKeyField(_stub(db, "categories"), null=True,
+                                          on_delete="SET NULL")
+        quantity = peewee.IntegerField(default=0)
+        amount = peewee.BigIntegerField(default=0)
+
+        class Meta:
+            database = db
+            table_name = "product_daily_sales"
+            primary_key = peewee.CompositeKey("day", "product")
+            indexes = ((("product", "day"), False),)
+
+    return ProductDailySales
+
+
+def _stub(db, table):
+    class Stub(peewee.Model):
+        class Meta:
+            database = db
+            table_name = table
+
+    return Stub
+
+
+def _day_of(db, column: str) -> str:
+    """SQL for the UTC date of a timestamp column, as each engine writes it."""
+    if isinstance(db, peewee.SqliteDatabase):
+        return f"substr({column}, 1, 10)"  # timestamps are text: 'YYYY-MM-DD HH:MM:SS'
+    if isinstance(db, peewee.PostgresqlDatabase):
+        return f"CAST({column} AS DATE)"
+    return f"DATE({column})"
+
+
+def up(migrator, db):
+    db.create_tables([_model(db)])
+    day = _day_of(db, "o.placed_at")
+    db.execute_sql(
+        "INSERT INTO product_daily_sales (day, product_id, category_id, quantity, amount) "
+        f"SELECT {day}, l.product_id, MAX(p.category_id), SUM(l.quantity), "
+        "SUM(l.unit_price * l.quantity) "
+        "FROM order_lines l JOIN orders o ON o.id = l.order_id "
+        "JOIN products p ON p.id = l.product_id "
+        "WHERE o.status IN ('placed', 'fulfilled') "
+        f"GROUP BY {day}, l.product_id")
+
+
+def down(migrator, db):
+    db.drop_tables([_model(db)])
