@@ -9,6 +9,7 @@ import webbrowser
 import waitress
 
 from tinyapp import __version__, db, migrations
+from tinyapp.backup.schedule import start_schedule
 from tinyapp.config import Settings, ensure_secret_key, mask_url
 from tinyapp.web.app import create_app
 
@@ -51,9 +52,12 @@ def serve(settings: Settings, open_browser: bool = False) -> None:
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
     # systemd and friends stop services with SIGTERM: leave as cleanly as on Ctrl+C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    backups = start_schedule(settings)  # None when BACKUP_INTERVAL is 0 (off)
     try:
         server.run()
     finally:
+        if backups is not None:
+            backups.stop()
         server.close()
         db.database.close_all()
 

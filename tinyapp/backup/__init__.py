@@ -45,6 +45,8 @@ def make_backup(settings: Settings, portable: bool = False, dest: Path | None = 
 
     With ``dest`` the backup goes there instead of BACKUP_DIR, and is neither copied
     to BACKUP_COPY_TO nor pruned. Raises BackupBusy if a backup is already running.
+    The AuditEvent goes through tinyapp's database proxy: point it at settings'
+    database first (serve and the command line do).
     """
     if not _RUNNING.acquire(blocking=False):
         raise BackupBusy("a backup is already running; try again when it has finished")

@@ -8,6 +8,7 @@ import bottle
 
 from tinyapp.web.api import (
     accounts,
+    backups,
     categories,
     csvfiles,
     customers,
@@ -18,7 +19,7 @@ from tinyapp.web.api import (
 )
 from tinyapp.web.api.endpoint import Endpoint, register
 
-MODULES = [accounts, categories, products, customers, orders, reports, csvfiles]
+MODULES = [accounts, categories, products, customers, orders, reports, csvfiles, backups]
 
 
 def endpoints() -> list[Endpoint]:

@@ -1,0 +1,199 @@
+"""Backups on every engine: back up, verify, restore; what restore refuses; damaged backups."""
+
+import gzip
+import json
+
+import pytest
+
+from tests.support import backups as support
+from tests.support import databases
+from tinyapp import db, migrations
+from tinyapp.backup import (
+    BackupError,
+    list_backups,
+    make_backup,
+    restore_backup,
+    verify_backup,
+)
+from tinyapp.backup.common import pointed_at
+from tinyapp.backup.manifest import read_manifest, write_manifest
+from tinyapp.models import AuditEvent, Category
+from tinyapp.services import catalog
+
+NATIVE = {"sqlite": "sqlite", "postgresql": "pg_dump", "mysql": "mysqldump"}
+
+
+@pytest.fixture
+def filled(database):
+    return support.fill()
+
+
+@pytest.mark.parametrize("kind", ["native", "portable", "compressed"])
+def test_backup_verify_restore_into_an_empty_database_gives_identical_rows(
+        engine, filled, settings, scratch_url, kind):
+    if kind == "compressed" and engine != "sqlite":
+        pytest.skip("--compress is for SQLite copies; dumps are always gzipped")
+    before = support.table_checksums()
+
+    info = make_backup(settings, portable=kind == "portable", compress=kind == "compressed")
+    assert info.manifest.format == ("portable" if kind == "portable" else NATIVE[engine])
+    assert info.manifest.tables == {name: count for name, (count, _) in before.items()}
+    assert info.manifest.schema_version == migrations.latest()
+
+    verified = verify_backup(info.path, settings)
+    assert verified.ok, verified.problems
+    assert read_manifest(info.path).verified["ok"] is True
+
+    restored = restore_backup(info.path, settings, database_url=scratch_url)
+    assert restored.safety_backup is None  # the target was empty: nothing to save
+    after = support.checksums_at(scratch_url)
+    backup_event = after.pop("audit_events"), before.pop("audit_events")
+    assert after == before
+    # the restored database has the backup's audit trail plus the restore itself
+    assert backup_event[0][0] == backup_event[1][0] + 1
+
+
+def test_new_rows_get_fresh_ids_after_a_portable_restore(filled, settings, scratch_url):
+    info = make_backup(settings, portable=True)
+    restore_backup(info.path, settings, database_url=scratch_url)
+    with pointed_at(scratch_url):
+        highest = Category.select().order_by(Category.id.desc()).first().id
+        assert catalog.create_category("Made after the restore").id > highest
+
+
+def test_restore_into_a_database_with_rows_is_refused_without_force(filled, settings):
+    info = make_backup(settings)
+    with db.database.connection_context():
+        catalog.create_category("Made after the backup")
+    before = support.table_checksums()
+
+    with pytest.raises(BackupError, match="already holds .* rows.*--force"):
+        restore_backup(info.path, settings)
+
+    assert support.table_checksums() == before
+    assert not (settings.BACKUP_DIR / "safety").exists()
+
+
+def test_forced_restore_saves_the_current_data_first(filled, settings):
+    info = make_backup(settings)
+    with db.database.connection_context():
+        catalog.create_category("Made after the backup")
+    before = support.table_checksums()
+
+    restored = restore_backup(info.path, settings, force=True)
+
+    with db.database.connection_context():
+        assert not Category.select().where(Category.name == "Made after the backup").exists()
+        assert AuditEvent.select().where(AuditEvent.action == "backup.restore").exists()
+    safety = restored.safety_backup
+    assert safety.parent == settings.BACKUP_DIR / "safety"
+    assert [b.name for b in list_backups(settings)] == [info.name]  # not among the backups
+    assert verify_backup(safety, settings).ok
+    restore_backup(safety, settings, force=True)
+    after = support.table_checksums()
+    assert after["categories"] == before["categories"]
+
+
+def _flip_a_byte(path):
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def _truncate(path):
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) * 2 // 3])
+
+
+@pytest.mark.parametrize("damage", [_flip_a_byte, _truncate], ids=["corrupted", "truncated"])
+@pytest.mark.parametrize("portable", [False, True], ids=["native", "portable"])
+def test_a_damaged_backup_fails_verify_and_restore_and_changes_nothing(
+        filled, settings, damage, portable):
+    info = make_backup(settings, portable=portable)
+    damage(info.path / info.manifest.payload)
+    with db.database.connection_context():
+        catalog.create_category("Made after the backup")
+    before = support.table_checksums()
+
+    verified = verify_backup(info.path, settings)
+    assert not verified.ok
+    assert "damaged" in verified.problems[0] or "truncated" in verified.problems[0]
+    with pytest.raises(BackupError, match="truncated or damaged|file is damaged"):
+        restore_backup(info.path, settings, force=True)
+
+    assert support.table_checksums() == before
+    assert not (settings.BACKUP_DIR / "safety").exists()
+    assert list_backups(settings)[0].verified.startswith("FAILED")
+
+
+def test_a_backup_with_a_damaged_manifest_is_refused_clearly(filled, settings):
+    info = make_backup(settings)
+    (info.path / "manifest.json").write_text('{"format": "sqlite", "created_at": ')
+    with pytest.raises(BackupError, match="manifest.json is damaged"):
+        restore_backup(info.path, settings, force=True)
+    assert list_backups(settings)[0].problem.endswith("manifest.json is damaged (JSONDecodeError)")
+
+
+def test_a_backup_from_a_newer_schema_is_refused(filled, settings, scratch_url):
+    info = make_backup(settings, portable=True)
+    manifest = read_manifest(info.path)
+    manifest.schema_version, manifest.app_version = "0999_from_the_future", "9.0.0"
+    write_manifest(info.path, manifest)
+
+    with pytest.raises(BackupError, match=r"newer tinyapp \(9.0.0, schema 0999_from_the_future"
+                                          r"\).*upgrade tinyapp"):
+        restore_backup(info.path, settings, database_url=scratch_url)
+    assert not verify_backup(info.path, settings).ok
+    with pointed_at(scratch_url) as scratch:
+        assert scratch.get_tables() == []  # nothing was created
+
+
+@pytest.mark.parametrize("portable", [False, True], ids=["native", "portable"])
+def test_a_backup_of_an_older_schema_is_migrated_forward(
+        server_url, scratch_url, make_settings, tmp_path, portable):
+    first, *later = [m.name for m in
+                     migrations.Migration.load_directory(str(migrations.DIRECTORY))]
+    if not later:
+        pytest.skip("only one migration exists: there is no older schema")
+    with pointed_at(scratch_url) as old:
+        migrations.upgrade(first)
+        old.execute_sql("INSERT INTO categories (name, created_at) "
+                        "VALUES ('From the old days', '2025-01-02 03:04:05.678901')")
+    settings = make_settings(DATABASE_URL=scratch_url)
+    db.init_database(settings)  # make_backup records its AuditEvent through the proxy
+    info = make_backup(settings, portable=portable)
+    assert info.manifest.schema_version == first
+    target = databases.create_scratch(server_url, tmp_path)
+    try:
+        restored = restore_backup(info.path, settings, database_url=target)
+        assert restored.migrated == later
+        with pointed_at(target):
+            assert migrations.schema_version() == later[-1]
+            category = Category.get(Category.name == "From the old days")
+            assert category.created_at.isoformat() == "2025-01-02T03:04:05.678901+00:00"
+    finally:
+        databases.drop_scratch(target)
+
+
+def test_a_native_backup_cannot_go_into_another_engine(engine, filled, settings, tmp_path):
+    if engine == "sqlite":
+        target = "postgresql://nobody@127.0.0.1:1/elsewhere"
+    else:
+        target = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    info = make_backup(settings)
+    with pytest.raises(BackupError, match="make a portable backup"):
+        restore_backup(info.path, settings, database_url=target)
+
+
+def test_the_manifest_describes_the_backup(engine, filled, settings):
+    info = make_backup(settings)
+    on_disk = json.loads((info.path / "manifest.json").read_text())
+    assert on_disk["engine"] == engine
+    assert on_disk["created_at"].endswith("+00:00")
+    assert on_disk["payload_bytes"] == (info.path / on_disk["payload"]).stat().st_size
+    assert len(on_disk["sha256"]) == 64
+    assert on_disk["tables"]["products"] == 4
+    assert on_disk["verified"] is None
+    if engine != "sqlite":  # a dump is gzipped SQL text
+        with gzip.open(info.path / on_disk["payload"], "rt") as dump:
+            assert "CREATE TABLE" in dump.read()
