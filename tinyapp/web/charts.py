@@ -34,33 +34,43 @@ def short_period(period: str) -> str:
         return period
 
 
+def compact(value: float) -> str:
+    """Label an axis value briefly: 2500 -> '2.5k', 1200000 -> '1.2M'."""
+    for size, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.1f}".rstrip("0").rstrip(".") + suffix
+    return f"{value:.0f}"
+
+
 def _amount(value: Number) -> str:
     return f"{Decimal(value):,.2f}" if isinstance(value, Decimal) else f"{value:,}"
 
 
-def _open(chart_id: str, width: int, height: int, title: str, description: str) -> list[str]:
-    return [f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {width} {height}" '
-            f'role="img" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
+def _open(chart_id: str, kind: str, width: int, height: int, title: str,
+          description: str) -> list[str]:
+    key = escape(chart_id)
+    return [f'<svg class="chart chart-{kind}" id="{key}" viewBox="0 0 {width} {height}" '
+            f'role="img" aria-labelledby="{key}-title {key}-desc" '
             'xmlns="http://www.w3.org/2000/svg">',
-            f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
-            f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>']
+            f'<title id="{key}-title">{escape(title)}</title>',
+            f'<desc id="{key}-desc">{escape(description)}</desc>']
 
 
 def column_chart(chart_id: str, points: list[tuple[str, Number]], title: str,
                  description: str) -> str:
     """Draw one column per period (sales per day or month), with a labelled value axis."""
-    width, height, left, right, top, bottom = 720, 260, 64, 12, 12, 32
+    width, height, left, right, top, bottom = 720, 260, 56, 12, 14, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     top_value = nice_ceiling(max((float(v) for _, v in points), default=0))
-    parts = _open(chart_id, width, height, title, description)
+    parts = _open(chart_id, "columns", width, height, title, description)
     for fraction in (0, 0.5, 1):
         y = top + plot_h - plot_h * fraction
         parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" '
                      f'y1="{y:.1f}" y2="{y:.1f}"/>')
         parts.append(f'<text class="axis" x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">'
-                     f'{escape(f"{top_value * fraction:,.0f}")}</text>')
+                     f'{escape(compact(top_value * fraction))}</text>')
     slot = plot_w / max(len(points), 1)
-    every = max(1, round(len(points) / 8))
+    every = max(1, round(len(points) / 6))
     for index, (label, value) in enumerate(points):
         bar_h = plot_h * float(value) / top_value
         x = left + index * slot + slot * 0.15
@@ -78,20 +88,20 @@ def column_chart(chart_id: str, points: list[tuple[str, Number]], title: str,
 def bar_chart(chart_id: str, points: list[tuple[str, Number]], title: str,
               description: str) -> str:
     """Draw one horizontal bar per item (top products, categories), its value beside it."""
-    width, row, label_w, value_w = 720, 30, 200, 110
+    width, row, label_w, value_w = 440, 26, 168, 80
     height = max(row * len(points), row) + 8
     top_value = max((float(v) for _, v in points), default=0) or 1.0
-    parts = _open(chart_id, width, height, title, description)
+    parts = _open(chart_id, "bars", width, height, title, description)
     for index, (label, value) in enumerate(points):
         y = 4 + index * row
         bar_w = (width - label_w - value_w) * float(value) / top_value
-        name = label if len(label) <= 26 else label[:25] + "…"
-        parts.append(f'<text class="label" x="{label_w - 8}" y="{y + 19}" '
+        name = label if len(label) <= 21 else label[:20] + "…"
+        parts.append(f'<text class="label" x="{label_w - 8}" y="{y + 17}" '
                      f'text-anchor="end">{escape(name)}</text>')
         parts.append(f'<rect class="bar" x="{label_w}" y="{y + 4}" width="{bar_w:.1f}" '
-                     f'height="{row - 10}"><title>{escape(label)}: {escape(_amount(value))}'
+                     f'height="{row - 8}"><title>{escape(label)}: {escape(_amount(value))}'
                      '</title></rect>')
-        parts.append(f'<text class="value" x="{label_w + bar_w + 6:.1f}" y="{y + 19}">'
+        parts.append(f'<text class="value" x="{label_w + bar_w + 6:.1f}" y="{y + 17}">'
                      f'{escape(_amount(value))}</text>')
     parts.append("</svg>")
     return "\n".join(parts)

@@ -1,6 +1,7 @@
 """The dashboard: today's and this month's sales, open orders, low stock, recent orders."""
 
 import datetime as dt
+from decimal import Decimal
 
 import bottle
 
@@ -18,7 +19,7 @@ def dashboard():
     today = dt.datetime.now(dt.UTC).date()
     last_30 = reports.sales("day", today - dt.timedelta(days=CHART_DAYS - 1), today)
     chart = charts.column_chart(
-        "sales-30-days", [(p["period"], float(p["amount"])) for p in last_30["items"]],
+        "sales-30-days", [(p["period"], Decimal(p["amount"])) for p in last_30["items"]],
         f"Sales over the last {CHART_DAYS} days",
         f"Sales per day from {last_30['from']} to {last_30['to']}: "
         f"{last_30['total_amount']} in {last_30['total_orders']} orders.")

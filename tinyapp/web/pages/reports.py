@@ -1,5 +1,7 @@
 """The reports page: sales per day or month, top products and sales per category."""
 
+from decimal import Decimal
+
 import bottle
 from marshmallow import ValidationError
 
@@ -33,15 +35,15 @@ def show_reports():
         "reports.tpl", "Reports", section="reports", form=form, sales=sales, top=top,
         categories=categories,
         sales_chart=charts.column_chart(
-            "sales-chart", [(p["period"], float(p["amount"])) for p in sales["items"]],
+            "sales-chart", [(p["period"], Decimal(p["amount"])) for p in sales["items"]],
             f"Sales per {period}",
             f"Sales per {period} {span}: {sales['total_amount']} in "
             f"{sales['total_orders']} orders."),
         top_chart=charts.bar_chart(
-            "top-chart", [(i["name"], float(i["amount"])) for i in top["items"]],
+            "top-chart", [(i["name"], Decimal(i["amount"])) for i in top["items"]],
             "Top products by sales", f"The {TOP} products with the most sales {span}."),
         category_chart=charts.bar_chart(
-            "category-chart", [(i["name"], float(i["amount"])) for i in categories["items"]],
+            "category-chart", [(i["name"], Decimal(i["amount"])) for i in categories["items"]],
             "Sales per category", f"Sales per product category {span}."),
         status=422 if form.errors else 200)
 

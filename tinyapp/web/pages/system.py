@@ -9,6 +9,8 @@ from tinyapp import __version__, cache, db, migrations, querylog
 from tinyapp.config import mask_url
 from tinyapp.web.pages.view import page
 
+ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL", "mysql": "MySQL / MariaDB"}
+
 
 def show_system():
     """Show how tinyapp and its database are doing."""
@@ -18,7 +20,8 @@ def show_system():
              "request_id": q.request_id} for q in querylog.slow_queries()]
     looked_up = cache.stats.hits + cache.stats.misses
     return page("system.tpl", "System", section="system", app_version=__version__,
-                python_version=platform.python_version(), engine=db.current_engine(),
+                python_version=platform.python_version(),
+                engine=ENGINE_NAMES[db.current_engine()],
                 server_version=server_version(), database_url=mask_url(settings.DATABASE_URL),
                 pool=db.pool_status(), migrations=migrations.status(),
                 cache_kind="Redis" if isinstance(backend, cache.RedisCache) else "memory",

@@ -46,13 +46,13 @@
   <div class="table-wrap" tabindex="0">
   <table>
     <caption class="visually-hidden">Your sessions</caption>
-    <thead><tr><th scope="col">Browser</th><th scope="col">Address</th><th scope="col">Signed in</th><th scope="col">Last seen</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+    <thead><tr><th scope="col">Browser</th><th scope="col" class="optional">Address</th><th scope="col" class="optional">Signed in</th><th scope="col">Last seen</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
     <tbody>
     % for session in sessions:
       <tr>
         <td class="clip">{{session.user_agent[:80] or "unknown"}}</td>
-        <td>{{session.ip or "—"}}</td>
-        <td>{{when(session.created_at)}}</td>
+        <td class="optional">{{session.ip or "—"}}</td>
+        <td class="optional">{{when(session.created_at)}}</td>
         <td>{{when(session.last_seen_at)}}</td>
         <td class="row-actions">
           % if session.id == current_session_id:
@@ -77,13 +77,13 @@
   <div class="table-wrap" tabindex="0">
   <table>
     <caption class="visually-hidden">Your API tokens</caption>
-    <thead><tr><th scope="col">Name</th><th scope="col">Starts with</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+    <thead><tr><th scope="col">Name</th><th scope="col" class="optional">Starts with</th><th scope="col" class="optional">Created</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
     <tbody>
     % for t in tokens:
       <tr>
         <td>{{t.name}}</td>
-        <td><code>{{t.prefix}}…</code></td>
-        <td>{{day(t.created_at)}}</td>
+        <td class="optional"><code>{{t.prefix}}…</code></td>
+        <td class="optional">{{day(t.created_at)}}</td>
         <td>{{when(t.last_used_at) or "never"}}</td>
         <td>{{day(t.expires_at) or "never"}}</td>
         <td class="row-actions"><a href="/account/tokens/{{t.id}}/revoke" class="danger-link">Revoke<span class="visually-hidden"> {{t.name}}</span></a></td>

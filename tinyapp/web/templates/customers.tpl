@@ -19,7 +19,7 @@
   <div class="table-wrap" tabindex="0">
   <table class="list">
     <caption class="visually-hidden">Customers</caption>
-    <thead><tr><th scope="col">Name</th><th scope="col">E-mail</th><th scope="col">Phone</th></tr></thead>
+    <thead><tr><th scope="col">Name</th><th scope="col">E-mail</th><th scope="col" class="optional">Phone</th></tr></thead>
     <tbody>
     % for customer in customers:
       <tr>
@@ -29,7 +29,7 @@
           % end
         </td>
         <td>{{customer.email or ""}}</td>
-        <td>{{customer.phone}}</td>
+        <td class="optional">{{customer.phone}}</td>
       </tr>
     % end
     </tbody>

@@ -51,13 +51,13 @@
     % if recent:
     <div class="table-wrap" tabindex="0">
     <table>
-      <thead><tr><th scope="col">Order</th><th scope="col">Customer</th><th scope="col">Status</th><th scope="col" class="num">Total</th></tr></thead>
+      <thead><tr><th scope="col">Order</th><th scope="col">Customer</th><th scope="col" class="optional">Status</th><th scope="col" class="num">Total</th></tr></thead>
       <tbody>
       % for order in recent:
         <tr>
-          <td><a href="/orders/{{order.id}}">{{order.number}}</a></td>
+          <td class="nowrap"><a href="/orders/{{order.id}}">{{order.number}}</a></td>
           <td>{{order.customer.name}}</td>
-          <td><span class="status status-{{order.status}}">{{order.status}}</span></td>
+          <td class="optional"><span class="status status-{{order.status}}">{{order.status}}</span></td>
           <td class="num">{{money(order.total)}}</td>
         </tr>
       % end
@@ -76,13 +76,13 @@
     % if low_stock:
     <div class="table-wrap" tabindex="0">
     <table>
-      <thead><tr><th scope="col">Product</th><th scope="col" class="num">In stock</th><th scope="col" class="num">Reorder at</th></tr></thead>
+      <thead><tr><th scope="col">Product</th><th scope="col" class="num">In stock</th><th scope="col" class="num optional">Reorder at</th></tr></thead>
       <tbody>
       % for item in low_stock:
         <tr>
           <td><a href="/products/{{item['id']}}">{{item["name"]}}</a> <span class="sku">{{item["sku"]}}</span></td>
           <td class="num">{{item["stock"]}}</td>
-          <td class="num">{{item["reorder_level"]}}</td>
+          <td class="num optional">{{item["reorder_level"]}}</td>
         </tr>
       % end
       </tbody>

@@ -1,4 +1,5 @@
 % rebase("layout.tpl")
+<p class="print-only brand-print">tinyapp</p>
 <p class="breadcrumb no-print"><a href="/orders">Orders</a> /</p>
 <div class="page-head">
   <div>
@@ -37,26 +38,21 @@
 <p class="note no-print">This is a draft: it has taken no stock. Prices are fixed when it is placed.</p>
 % end
 <section class="card order-sheet">
-  <div class="print-only print-head">
-    <p class="brand-print">tinyapp</p>
-    <p>Order {{order.number}} · {{order.customer.name}} · {{day(order.placed_at or order.created_at)}}</p>
-  </div>
   <div class="table-wrap" tabindex="0">
   <table>
     <caption class="visually-hidden">Lines of order {{order.number}}</caption>
-    <thead><tr><th scope="col">Product</th><th scope="col">SKU</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Line total</th></tr></thead>
+    <thead><tr><th scope="col">Product</th><th scope="col" class="num">Qty</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Line total</th></tr></thead>
     <tbody>
     % for line in order.lines:
       <tr>
-        <td><a href="/products/{{line.product.id}}">{{line.product.name}}</a></td>
-        <td><span class="sku">{{line.product.sku}}</span></td>
+        <td><a href="/products/{{line.product.id}}">{{line.product.name}}</a> <span class="sku">{{line.product.sku}}</span></td>
         <td class="num">{{line.quantity}}</td>
         <td class="num">{{money(line.unit_price)}}</td>
         <td class="num">{{money(line.line_total)}}</td>
       </tr>
     % end
     </tbody>
-    <tfoot><tr><th scope="row" colspan="4" class="num">Total</th><td class="num total">{{money(order.total)}}</td></tr></tfoot>
+    <tfoot><tr><th scope="row" colspan="3" class="num">Total</th><td class="num total">{{money(order.total)}}</td></tr></tfoot>
   </table>
   </div>
   % if order.notes:

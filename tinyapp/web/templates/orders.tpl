@@ -23,13 +23,13 @@
   <div class="table-wrap" tabindex="0">
   <table class="list">
     <caption class="visually-hidden">Orders</caption>
-    <thead><tr><th scope="col">Order</th><th scope="col">Customer</th><th scope="col">Created</th><th scope="col">Status</th><th scope="col" class="num">Total</th></tr></thead>
+    <thead><tr><th scope="col">Order</th><th scope="col">Customer</th><th scope="col" class="optional">Created</th><th scope="col">Status</th><th scope="col" class="num">Total</th></tr></thead>
     <tbody>
     % for order in orders:
       <tr>
-        <td><a href="/orders/{{order.id}}">{{order.number}}</a></td>
+        <td class="nowrap"><a href="/orders/{{order.id}}">{{order.number}}</a></td>
         <td><a href="/customers/{{order.customer.id}}">{{order.customer.name}}</a></td>
-        <td>{{when(order.created_at)}}</td>
+        <td class="optional">{{when(order.created_at)}}</td>
         <td><span class="status status-{{order.status}}">{{order.status}}</span></td>
         <td class="num">{{money(order.total)}}</td>
       </tr>

@@ -22,7 +22,7 @@
   <table class="list">
     <caption class="visually-hidden">Products</caption>
     <thead>
-      <tr><th scope="col">Product</th><th scope="col">Category</th><th scope="col" class="num">Price</th><th scope="col" class="num">In stock</th></tr>
+      <tr><th scope="col">Product</th><th scope="col" class="optional">Category</th><th scope="col" class="num">Price</th><th scope="col" class="num">In stock</th></tr>
     </thead>
     <tbody>
     % for product in products:
@@ -34,7 +34,7 @@
           <span class="status status-archived">archived</span>
           % end
         </td>
-        <td>{{product.category.name if product.category_id else "—"}}</td>
+        <td class="optional">{{product.category.name if product.category_id else "—"}}</td>
         <td class="num">{{money(product.price)}}</td>
         <td class="num">
           % if product.stock <= product.reorder_level:

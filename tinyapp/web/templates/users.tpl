@@ -7,7 +7,7 @@
   <div class="table-wrap" tabindex="0">
   <table class="list">
     <caption class="visually-hidden">Users</caption>
-    <thead><tr><th scope="col">Name</th><th scope="col">E-mail</th><th scope="col">Role</th><th scope="col">Last sign-in</th></tr></thead>
+    <thead><tr><th scope="col">Name</th><th scope="col">E-mail</th><th scope="col">Role</th><th scope="col" class="optional">Last sign-in</th></tr></thead>
     <tbody>
     % for user in users:
       <tr>
@@ -18,7 +18,7 @@
         </td>
         <td>{{user.email}}</td>
         <td><span class="role-badge">{{user.role}}</span></td>
-        <td>{{when(user.last_login_at) or "never"}}</td>
+        <td class="optional">{{when(user.last_login_at) or "never"}}</td>
       </tr>
     % end
     </tbody>

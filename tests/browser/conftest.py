@@ -1,0 +1,125 @@
+"""Browser fixtures: Debian's Chromium through Playwright, and a real tinyapp served by
+waitress on a free port in a background thread.
+
+Locally a missing Chromium or axe-core skips these tests with the reason shown; under
+CI=true it fails them. ``TINYAPP_SCREENSHOTS=folder`` saves a PNG of every main page.
+"""
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import waitress
+
+from tests.conftest import PASSWORD
+from tests.support import databases
+from tinyapp import db, migrations
+from tinyapp.demo import load_demo
+from tinyapp.models import MODELS
+from tinyapp.services import accounts
+from tinyapp.web.app import App, create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE = Path(__file__).parent / ".axe" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = os.environ.get("TINYAPP_SCREENSHOTS", "")
+
+
+def require(ready: bool, reason: str) -> None:
+    """Skip (locally) or fail (under CI=true) when something the browser tests need is missing."""
+    if ready:
+        return
+    if databases.in_ci():
+        pytest.fail(f"CI requires it: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run."""
+    require(CHROMIUM.exists(), f"no Chromium at {CHROMIUM}: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Server:
+    url: str
+    app: App
+
+    def setup_link(self) -> str:
+        """The one-time first-run link, as `tinyapp serve` would print it."""
+        with db.database.connection_context():
+            return self.app.bottle.config["tinyapp.first_run"].pending_link(self.url)
+
+
+def serve(settings):
+    """Serve a fresh tinyapp on 127.0.0.1 and a free port; yield the Server, then stop."""
+    app = create_app(settings)
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4,
+                                    ident="tinyapp-test")
+    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    thread.start()
+    try:
+        yield Server(f"http://127.0.0.1:{server.effective_port}", app)
+    finally:
+        server.close()
+        server.task_dispatcher.shutdown()
+
+
+@pytest.fixture
+def live_server(database, settings):
+    """tinyapp on the engine under test, with empty tables (no admin yet)."""
+    yield from serve(settings)
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """tinyapp on SQLite with the small demo data, an admin and a viewer (checked once)."""
+    folder = tmp_path_factory.mktemp("demo")
+    from tinyapp.config import load_settings
+
+    settings = load_settings({"DATA_DIR": str(folder), "SECRET_KEY": "test-secret",
+                              "DATABASE_URL": f"sqlite:///{folder}/demo.db",
+                              "LOG_LEVEL": "warning"}, environ={})
+    db.init_database(settings)
+    with db.database.connection_context():
+        migrations.upgrade()
+        databases.empty_all_tables(db.database, MODELS)
+        load_demo("small")
+        accounts.create_user("admin@example.com", "Alex Admin", PASSWORD, role="admin")
+        accounts.create_user("viewer@example.com", "Vic Viewer", PASSWORD, role="viewer")
+    yield from serve(settings)
+    db.database.close_all()
+
+
+@pytest.fixture
+def context(browser):
+    """A fresh browser profile (cookies, storage) per test."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield ctx
+    ctx.close()
+
+
+def sign_in(page, server: Server, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form and wait for the dashboard."""
+    page.goto(server.url + "/login")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(server.url + "/")
+
+
+def screenshot(page, name: str) -> None:
+    """Save a full-page PNG as <TINYAPP_SCREENSHOTS>/<name>.png when that folder is set."""
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
