@@ -1,15 +1,19 @@
 """A small cache with two backends: ``memory://`` (one process) and ``redis://`` (several).
 
 Reports and the dashboard are cached under keys that include a *generation* number per
-topic ("sales", "catalog"). A write that changes a topic bumps its generation after it
+topic they depend on. A write that changes a topic bumps its generation after it
 commits (``invalidate``), so the next read misses and recomputes; stale entries are
 never read again and expire on their own. With Redis, every process sees the bump.
+
+Topics: "sales" (orders placed, fulfilled, cancelled), "stock" (any stock movement),
+"catalog" (products and categories: names, prices, reorder levels).
 """
 
 import json
 import logging
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +28,7 @@ class MemoryCache:
 
     def __init__(self, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic):
         self._entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._generations: dict[str, int] = {}  # apart from the entries: never evicted
         self._lock = threading.Lock()
         self._max = max_entries
         self._clock = clock
@@ -51,11 +56,13 @@ class MemoryCache:
         with self._lock:
             self._entries.pop(key, None)
 
-    def incr(self, key: str) -> int:
+    def generation(self, topic: str) -> str:
         with self._lock:
-            _, value = self._entries.get(key, (0, 0))
-            self._entries[key] = (float("inf"), value + 1)
-            return value + 1
+            return str(self._generations.get(topic, 0))
+
+    def bump(self, topic: str) -> None:
+        with self._lock:
+            self._generations[topic] = self._generations.get(topic, 0) + 1
 
     def clear(self) -> None:
         with self._lock:
@@ -95,8 +102,22 @@ class RedisCache:
     def delete(self, key: str) -> None:
         self._call("delete", key)
 
-    def incr(self, key: str) -> int:
-        return int(self._call("incr", key, default=0))
+    def generation(self, topic: str) -> str:
+        # A random token, not a counter: if Redis ever evicts it, the new token cannot
+        # collide with keys cached under the old one (a restarted counter could).
+        key = self._prefix + "gen:" + topic
+        try:
+            value = self._redis.get(key)
+            if value is None:
+                self._redis.set(key, uuid.uuid4().hex, nx=True)
+                value = self._redis.get(key)
+            return value.decode()
+        except self._errors as exc:
+            log.warning("redis generation failed, carrying on without the cache: %s", exc)
+            return "unavailable"
+
+    def bump(self, topic: str) -> None:
+        self._call("set", "gen:" + topic, uuid.uuid4().hex)
 
     def clear(self) -> None:
         try:
@@ -144,7 +165,7 @@ def cached(name: str, params: dict, compute: Callable[[], Any], ttl: float = 300
            topics: tuple[str, ...] = ("sales",)) -> Any:
     """Return compute()'s JSON-able result, reusing it until a topic is invalidated."""
     backend = _state["cache"]
-    generations = ",".join(f"{t}{backend.get('gen:' + t) or 0}" for t in topics)
+    generations = ",".join(f"{t}{backend.generation(t)}" for t in topics)
     key = f"{name}:{generations}:{json.dumps(params, sort_keys=True, default=str)}"
     value = backend.get(key)
     if value is not None:
@@ -160,7 +181,7 @@ def invalidate(*topics: str) -> None:
     """Make cached results about these topics stale once the current transaction commits."""
     def bump():
         for topic in topics:
-            _state["cache"].incr("gen:" + topic)
+            _state["cache"].bump(topic)
 
     if database.obj is not None and database.in_transaction():
         database.after_commit(bump)

@@ -104,7 +104,7 @@ def load_demo(size_name: str, today: dt.date | None = None) -> dict[str, int]:
     counts = _write_orders(size, order_seed, start, catalogue.prices)
     with database.atomic():
         reset_sequences([Category, Product, Customer, Order, OrderLine, StockMovement])
-    cache.invalidate("sales", "catalog")
+    cache.invalidate("sales", "stock", "catalog")
     return {"categories": size.categories, "products": size.products,
             "customers": size.customers, **counts}
 

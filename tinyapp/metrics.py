@@ -28,9 +28,9 @@ class Metrics:
 
     def observe(self, environ, status: int, seconds: float, queries) -> None:
         """Record one finished request (called by the middleware)."""
-        route = environ.get("bottle.route")
+        route = environ.get("bottle.route")  # set by Bottle once a route matched the URL
         # The route's pattern, not the URL: one series per endpoint, however many ids.
-        template = route.rule if route is not None and status != 404 else "(unmatched)"
+        template = route.rule if route is not None else "(unmatched)"
         method = environ.get("REQUEST_METHOD", "GET")
         self.requests.labels(method, template, str(status)).observe(seconds)
         if queries.count:

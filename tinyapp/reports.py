@@ -83,7 +83,8 @@ def top_products(start: dt.date, end: dt.date, limit: int = 10) -> dict:
         return {"from": start.isoformat(), "to": end.isoformat(), "items": [
             {**names[row["product_id"]], "quantity": int(row["quantity"]),
              "amount": _money(row["cents"])} for row in rows]}
-    return cache.cached("top-products", {"f": start, "t": end, "n": limit}, compute)
+    return cache.cached("top-products", {"f": start, "t": end, "n": limit}, compute,
+                        topics=("sales", "catalog"))
 
 
 def sales_by_category(start: dt.date, end: dt.date) -> dict:
@@ -106,7 +107,8 @@ def sales_by_category(start: dt.date, end: dt.date) -> dict:
              "name": names.get(row["category_id"], "(no category)"),
              "quantity": int(row["quantity"]), "amount": _money(row["cents"])}
             for row in rows]}
-    return cache.cached("categories", {"f": start, "t": end}, compute)
+    return cache.cached("categories", {"f": start, "t": end}, compute,
+                        topics=("sales", "catalog"))
 
 
 def low_stock(limit: int = 50) -> dict:
@@ -118,7 +120,7 @@ def low_stock(limit: int = 50) -> dict:
                        Product.is_active == True)  # noqa: E712
                 .order_by(Product.stock, Product.id).limit(limit).dicts())
         return {"items": list(rows)}
-    return cache.cached("low-stock", {"n": limit}, compute, topics=("sales", "catalog"))
+    return cache.cached("low-stock", {"n": limit}, compute, topics=("stock", "catalog"))
 
 
 def suggestions(product_id: int, limit: int = 5) -> dict:
@@ -137,7 +139,8 @@ def suggestions(product_id: int, limit: int = 5) -> dict:
         names = _product_names([row["product_id"] for row in rows])
         return {"product_id": product_id, "items": [
             {**names[row["product_id"]], "orders": row["orders"]} for row in rows]}
-    return cache.cached("suggestions", {"p": product_id, "n": limit}, compute)
+    return cache.cached("suggestions", {"p": product_id, "n": limit}, compute,
+                        topics=("sales", "catalog"))
 
 
 def _product_names(ids: list[int]) -> dict[int, dict]:

@@ -40,6 +40,7 @@ def delete_category(category_id: int, user: User | None = None) -> None:
         raise Conflict(f"Category {category.name!r} still has {count} product(s); move "
                        "them to another category first.")
     category.delete_instance()
+    cache.invalidate("catalog")
     audit.record("category.delete", user, "category", category_id, name=category.name)
 
 

@@ -34,7 +34,7 @@ def move_stock(product_id: int, delta: int, reason: str, user: User | None = Non
     # writes stock first) while the other engines read the old row.
     (Product.update(needs_reorder=Product.stock <= Product.reorder_level)
      .where(Product.id == product_id).execute())
-    cache.invalidate("catalog")  # low-stock lists
+    cache.invalidate("stock")  # the low-stock list
     return StockMovement.create(product=product_id, delta=delta, reason=reason, order=order,
                                 user=user)
 

@@ -1,0 +1,86 @@
+"""What operators and students can see: metrics, Server-Timing, slow queries, the SQL."""
+
+import io
+import re
+
+import webtest
+
+from tinyapp import querylog
+from tinyapp.logs import configure_logging
+from tinyapp.web.app import create_app
+
+
+def test_metrics_count_requests_by_route_template_and_status(client, api):
+    for product_id in (1, 2, 3):
+        api.get(f"/api/v1/products/{product_id}", status=404)
+    api.get("/api/v1/products")
+    text = client.get("/metrics").text
+    assert 'route="/api/v1/products/<product_id:int>",status="404"} 3.0' in text
+    assert re.search(r'tinyapp_request_duration_seconds_bucket\{le="0.1",method="GET",'
+                     r'route="/api/v1/products",status="200"\} 1.0', text)
+    assert "tinyapp_db_pool_connections{state=\"in_use\"}" in text
+    assert "tinyapp_cache_lookups_total{result=\"hit\"}" in text
+    assert 'tinyapp_db_queries_total{route="/api/v1/products"}' in text
+
+
+def test_unknown_urls_share_one_metrics_series(client):
+    for n in range(5):
+        client.get(f"/no/such/page/{n}", status=404)
+    text = client.get("/metrics").text
+    assert 'route="(unmatched)",status="404"} 5.0' in text
+    assert "/no/such/page" not in text
+
+
+def test_probes_stay_cheap(client):
+    health = client.get("/healthz")
+    assert 'desc="0 queries"' in health.headers["Server-Timing"]
+    ready = client.get("/readyz")
+    queries = int(re.search(r'desc="(\d+) queries"', ready.headers["Server-Timing"]).group(1))
+    assert queries <= 3
+
+
+def test_server_timing_reports_database_time_and_query_count(api):
+    timing = api.get("/api/v1/products").headers["Server-Timing"]
+    assert re.fullmatch(r'db;dur=[\d.]+;desc="\d+ queries", app;dur=[\d.]+', timing)
+
+
+def test_slow_queries_are_logged_with_sql_and_request_id_but_no_values(make_settings,
+                                                                     migrated_url, database,
+                                                                     make_user):
+    stream = io.StringIO()
+    configure_logging("info", "text", stream=stream)
+    app = create_app(make_settings(DATABASE_URL=migrated_url, SLOW_QUERY_MS=0,
+                                   LOG_LEVEL="info"))
+    user = make_user("staff")
+    client = webtest.TestApp(app)
+    client.post_json("/api/v1/auth/login", {"email": user.email,
+                                            "password": "correct horse battery staple"},
+                     headers={"X-Request-ID": "slow-req-42"})
+    lines = [line for line in stream.getvalue().splitlines() if "slow query" in line]
+    assert any("[slow-req-42]" in line and "FROM" in line for line in lines)
+    assert all(user.email not in line for line in lines)  # values never reach the log
+    recent = querylog.slow_queries()
+    assert recent and recent[0].request_id == "slow-req-42"
+
+
+def test_the_query_inspector_shows_admins_the_sql_and_plans(make_settings, migrated_url,
+                                                            database, make_user):
+    from tests.support.api import ApiClient
+    from tinyapp import db
+    from tinyapp.services import accounts
+
+    app = create_app(make_settings(DATABASE_URL=migrated_url, SHOW_SQL="true"))
+    clients = {}
+    for role in ("admin", "staff"):
+        with db.database.connection_context():
+            _, secret = accounts.create_token(make_user(role), "inspect")
+        clients[role] = ApiClient(webtest.TestApp(app), secret)
+    shown = clients["admin"].get("/api/v1/products").json["_sql"]
+    select = next(s for s in shown if "FROM \"products\"" in s["sql"]
+                  or "FROM `products`" in s["sql"])
+    assert select["ms"] >= 0 and select["plan"]
+    assert "_sql" not in clients["staff"].get("/api/v1/products").json
+
+
+def test_no_sql_is_shown_unless_show_sql_is_on(api_as):
+    assert "_sql" not in api_as("admin").get("/api/v1/products").json
