@@ -91,11 +91,18 @@ def dump(url: str, folder: Path, expected_rows: int, progress: ProgressFactory) 
                         "--skip-dump-date", "--hex-blob", _database_name(url)]
         out = HashingWriter(raw)
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, env=env)
-        with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as packed:
-            for line in process.stdout:
-                bar.advance(counter.feed(line))
-                packed.write(line)
-        if process.wait() != 0:
+        try:
+            with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as packed:
+                for line in process.stdout:
+                    bar.advance(counter.feed(line))
+                    packed.write(line)
+        except BaseException:  # e.g. a full disk: stop the tool too
+            process.kill()
+            raise
+        finally:
+            process.stdout.close()
+            status = process.wait()
+        if status != 0:
             raise BackupError(f"{Path(tool).name} failed: {_first_error(errors)}")
     bar.finish()
     tables = {name: counter.rows.get(name, 0) for name in table_names()
