@@ -115,6 +115,7 @@ def revoke_token(token_id: int):
 
 
 def install(app: bottle.Bottle) -> None:
+    """Add this area's pages to the app."""
     app.route("/account", "GET", show_account, permission=SIGNED_IN)
     app.route("/account/preferences", "POST", save_preferences, permission=SIGNED_IN)
     app.route("/account/password", "POST", change_password, permission=SIGNED_IN)

@@ -86,6 +86,7 @@ def _name_error(exc: Exception) -> Form:
 
 
 def install(app: bottle.Bottle) -> None:
+    """Add this area's pages to the app."""
     one = "/categories/<category_id:int>"
     app.route("/categories", "GET", list_categories, permission="catalog:read")
     app.route("/categories", "POST", create_category, permission="catalog:write")

@@ -115,6 +115,7 @@ def _form_page(form: Form, customer: Customer | None = None, status: int = 200,
 
 
 def install(app: bottle.Bottle) -> None:
+    """Add this area's pages to the app."""
     one = "/customers/<customer_id:int>"
     app.route("/customers", "GET", list_customers, permission="customers:read")
     app.route("/customers", "POST", create_customer, permission="customers:write")

@@ -33,4 +33,5 @@ def dashboard():
 
 
 def install(app: bottle.Bottle) -> None:
+    """Add this area's pages to the app."""
     app.route("/", "GET", dashboard, permission="reports:read")

@@ -35,6 +35,7 @@ class Form:
     problem: str = ""  # a message about the whole form (a conflict, wrong password)
 
     def value(self, name: str, default="") -> str:
+        """Return what the field holds, as text for the input ("" for nothing)."""
         value = self.values.get(name, default)
         return "" if value is None else str(value)
 
@@ -51,7 +52,7 @@ class Form:
 def posted(names: tuple[str, ...] | list[str]) -> dict[str, str]:
     """Read the named fields of the posted form as text (absent fields are left out)."""
     forms = bottle.request.forms
-    return {name: forms.getunicode(name) for name in names if name in forms}
+    return {name: forms.getunicode(name) or "" for name in names if name in forms}
 
 
 def load_form(schema_class: type[Schema], names: tuple[str, ...], **extra) -> dict:

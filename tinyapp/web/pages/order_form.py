@@ -120,5 +120,6 @@ def _whole(text: str | None, default: int) -> int:
 
 
 def install(app: bottle.Bottle) -> None:
+    """Add this area's pages to the app."""
     app.route("/orders/new", "GET", new_order_form, permission="orders:write")
     app.route("/orders", "POST", create_order, permission="orders:write")

@@ -111,6 +111,7 @@ def _order(order_id: int) -> Order:
 
 
 def install(app: bottle.Bottle) -> None:
+    """Add this area's pages to the app."""
     one = "/orders/<order_id:int>"
     app.route("/orders", "GET", list_orders, permission="orders:read")
     app.route(one, "GET", show_order, permission="orders:read")

@@ -162,6 +162,7 @@ def _form_page(form: Form, product: Product | None = None, status: int = 200,
 
 
 def install(app: bottle.Bottle) -> None:
+    """Add this area's pages to the app."""
     one = "/products/<product_id:int>"
     app.route("/products", "GET", list_products, permission="catalog:read")
     app.route("/products", "POST", create_product, permission="catalog:write")

@@ -49,4 +49,5 @@ def show_reports():
 
 
 def install(app: bottle.Bottle) -> None:
+    """Add this area's pages to the app."""
     app.route("/reports", "GET", show_reports, permission="reports:read")

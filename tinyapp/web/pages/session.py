@@ -90,6 +90,7 @@ def set_up():
 
 
 def install(app: bottle.Bottle) -> None:
+    """Add this area's pages to the app."""
     app.route("/login", "GET", login_form, permission=PUBLIC)
     app.route("/login", "POST", log_in, permission=PUBLIC)
     app.route("/logout", "POST", log_out, permission=SIGNED_IN)

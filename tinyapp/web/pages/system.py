@@ -42,4 +42,5 @@ def server_version() -> str:
 
 
 def install(app: bottle.Bottle) -> None:
+    """Add this area's pages to the app."""
     app.route("/system", "GET", show_system, permission="system:manage")

@@ -107,6 +107,7 @@ def _edit_page(user: User, form: Form, status: int = 200) -> str:
 
 
 def install(app: bottle.Bottle) -> None:
+    """Add this area's pages to the app."""
     one = "/users/<user_id:int>"
     app.route("/users", "GET", list_users, permission="users:manage")
     app.route("/users", "POST", create_user, permission="users:manage")

@@ -50,7 +50,8 @@ def query_args(*names: str) -> dict[str, str]:
 
 def safe_next(target: str | None, default: str = "/") -> str:
     """Return target if it is a path on this site (never another site), else default."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    if (target and target.startswith("/") and not target.startswith(("//", "/\\"))
+            and target.isprintable()):
         return target
     return default
 
