@@ -39,7 +39,7 @@
         </ul>
       </nav>
       <div class="user-menu">
-        <a href="/account" class="user-link" aria-current="{{'page' if section == 'account' else 'false'}}">
+        <a href="/account" class="user-link" aria-current="{{'page' if section == 'account' else 'false'}}" aria-label="Your account ({{me.name}})" title="Your account">
           <span class="avatar" aria-hidden="true">{{(me.name or me.email)[:1].upper()}}</span>
           <span class="user-name">{{me.name}}</span>
           <span class="role-badge">{{me.role}}</span>
