@@ -7,7 +7,7 @@
 </div>
 <form id="filter-form" method="get" action="/customers" class="filters card" role="search" aria-label="Find customers">
   % include("_field.tpl", form=filters, name="q", label="Search", type="search", placeholder="Name or e-mail")
-  % include("_field.tpl", form=filters, name="active", label="Show", type="select", options=[("true", "Active customers"), ("false", "Archived customers"), ("all", "All customers")])
+  % include("_field.tpl", form=filters, name="active", label="Show", type="select", options=[("true", "Active"), ("false", "Archived"), ("all", "All")])
   % include("_field.tpl", form=filters, name="sort", label="Sort by", type="select", options=sorts)
   <div class="filter-actions">
     <button type="submit" class="button">Apply</button>

@@ -70,7 +70,7 @@
     <tbody>
     % for move in movements:
       <tr>
-        <td>{{when(move.created_at)}}</td>
+        <td class="nowrap">{{when(move.created_at)}}</td>
         <td>
           % if move.order_id:
           <a href="/orders/{{move.order_id}}">{{move.reason}}</a>

@@ -8,7 +8,7 @@
 <form id="filter-form" method="get" action="/products" class="filters card" role="search" aria-label="Find products">
   % include("_field.tpl", form=filters, name="q", label="Search", type="search", placeholder="SKU or name")
   % include("_field.tpl", form=filters, name="category", label="Category", type="select", options=[("", "All categories")] + [(c.id, c.name) for c in categories])
-  % include("_field.tpl", form=filters, name="active", label="Show", type="select", options=[("true", "Active products"), ("false", "Archived products"), ("all", "All products")])
+  % include("_field.tpl", form=filters, name="active", label="Show", type="select", options=[("true", "Active"), ("false", "Archived"), ("all", "All")])
   % include("_field.tpl", form=filters, name="sort", label="Sort by", type="select", options=sorts)
   % include("_field.tpl", form=filters, name="low_stock", label="Low stock only", type="checkbox")
   <div class="filter-actions">
