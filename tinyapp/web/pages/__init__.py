@@ -22,7 +22,6 @@ from tinyapp.web.pages import (
     users,
 )
 
-# order_form comes before orders: its /orders/new must win over /orders/<id>.
 MODULES = [session, dashboard, products, categories, customers, order_form, orders, reports,
            users, account, system]
 
