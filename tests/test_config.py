@@ -40,6 +40,7 @@ SAMPLES = {
     "POOL_TIMEOUT": ("1", "2", "3"),
     "MAX_BODY_BYTES": ("10000", "20000", "30000"),
     "CACHE_URL": ("redis://h1:6379/0", "memory://", "redis://h3:6379/2"),
+    "CACHE_LISTS": ("false", "true", "off"),
     "BACKUP_DIR": ("/srv/backup-a", "/srv/backup-b", "/srv/backup-c"),
     "BACKUP_INTERVAL": ("1h", "90m", "1d"),
     "BACKUP_KEEP": ("3", "5", "7"),

@@ -5,8 +5,9 @@ topic they depend on. A write that changes a topic bumps its generation after it
 commits (``invalidate``), so the next read misses and recomputes; stale entries are
 never read again and expire on their own. With Redis, every process sees the bump.
 
-Topics: "sales" (orders placed, fulfilled, cancelled), "stock" (any stock movement),
-"catalog" (products and categories: names, prices, reorder levels).
+Topics, each bumped by the services that change it: "sales" (orders placed, fulfilled
+or cancelled), "orders" (any change to any order), "stock" (any stock movement),
+"catalog" (products and categories), "customers", "accounts" (users and API tokens).
 """
 
 import json
@@ -161,12 +162,18 @@ def current():
     return _state["cache"]
 
 
+def key_for(name: str, params: dict, topics: tuple[str, ...]) -> str:
+    """The cache key of a result: its name, parameters and the current topic generations."""
+    backend = _state["cache"]
+    generations = ",".join(f"{t}{backend.generation(t)}" for t in topics)
+    return f"{name}:{generations}:{json.dumps(params, sort_keys=True, default=str)}"
+
+
 def cached(name: str, params: dict, compute: Callable[[], Any], ttl: float = 300,
            topics: tuple[str, ...] = ("sales",)) -> Any:
     """Return compute()'s JSON-able result, reusing it until a topic is invalidated."""
     backend = _state["cache"]
-    generations = ",".join(f"{t}{backend.generation(t)}" for t in topics)
-    key = f"{name}:{generations}:{json.dumps(params, sort_keys=True, default=str)}"
+    key = key_for(name, params, topics)
     value = backend.get(key)
     if value is not None:
         stats.hits += 1

@@ -136,6 +136,7 @@ SETTINGS = [
             integer(1024, 1_000_000_000)),
     Setting("CACHE_URL", "memory://", "memory:// for one process, redis://host:port/db "
             "when several processes share one database.", cache_url, secret=True),
+    Setting("CACHE_LISTS", True, "Cache API list pages until a write changes them.", boolean),
     Setting("BACKUP_DIR", "<DATA_DIR>/backups", "Where backups are written.",
             lambda v: Path(v).expanduser()),
     Setting("BACKUP_INTERVAL", 0, "Back up on this schedule while serving "

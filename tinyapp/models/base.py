@@ -73,3 +73,28 @@ class BaseModel(peewee.Model):
     class Meta:
         database = database
         legacy_table_names = False
+
+    def to_cache(self) -> dict:
+        """The row's values as JSON-able data, for a cache entry."""
+        data = {}
+        for field in self._meta.sorted_fields:
+            value = self.__data__.get(field.name)
+            if isinstance(value, dt.datetime):
+                value = value.isoformat()
+            elif isinstance(value, Decimal):
+                value = str(value)
+            data[field.name] = value
+        return data
+
+    @classmethod
+    def from_cache(cls, data: dict) -> "BaseModel":
+        """Rebuild a row read from a cache entry made by to_cache (no query)."""
+        values = {}
+        for name, value in data.items():
+            field = cls._meta.fields[name]
+            if value is not None and isinstance(field, peewee.DateTimeField):
+                value = dt.datetime.fromisoformat(value)
+            elif value is not None and isinstance(field, MoneyField):
+                value = Decimal(value)
+            values[name] = value
+        return cls(**values)

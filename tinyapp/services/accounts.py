@@ -4,6 +4,7 @@ import datetime as dt
 
 from marshmallow import ValidationError
 
+from tinyapp import cache
 from tinyapp.db import transactional
 from tinyapp.errors import Conflict, NotAuthenticated, NotFound
 from tinyapp.models import ROLES, ApiToken, Session, User, utcnow
@@ -29,6 +30,7 @@ def create_user(email: str, name: str, password: str, role: str = "viewer",
     user = User.create(email=email, name=name, role=role,
                        password_hash=passwords.hash_password(password))
     audit.record("user.create", actor, "user", user.id, email=email, role=role)
+    cache.invalidate("accounts")
     return user
 
 
@@ -48,6 +50,7 @@ def update_user(user_id: int, changes: dict, actor: User) -> User:
     for name, value in changes.items():
         setattr(user, name, value)
     user.save()
+    cache.invalidate("accounts")  # cached API tokens carry the user's role and state
     return user
 
 
@@ -56,6 +59,7 @@ def set_preferences(user: User, preferences: dict) -> User:
     """Store a user's preferences (page size and the like), merged with the old ones."""
     user.preferences = {**(user.preferences or {}), **preferences}
     User.update(preferences=user.preferences).where(User.id == user.id).execute()
+    cache.invalidate("accounts")
     return user
 
 
@@ -212,17 +216,37 @@ def create_token(user: User, name: str, expires_at: dt.datetime | None = None
     return token, secret
 
 
+TOKEN_CACHE_SECONDS = 60
+
+
 def find_token(secret: str) -> ApiToken | None:
-    """Return the live API token for a bearer secret (with its user), or None."""
-    token = (ApiToken.select(ApiToken, User).join(User)
-             .where(ApiToken.token_hash == tokens.secret_hash(secret),
-                    User.is_active == True)  # noqa: E712
-             .first())
+    """Return the live API token for a bearer secret (with its user), or None.
+
+    Scripts send the same token on every request, so the token and its user are kept in
+    the cache; revoking a token or changing a user invalidates every cached one at once
+    (topic "accounts"), and expiry is checked on every use.
+    """
+    digest = tokens.secret_hash(secret)
+    backend = cache.current()
+    key = cache.key_for("token", {"hash": digest}, ("accounts",))
+    entry = backend.get(key)
+    if entry is None:
+        token = (ApiToken.select(ApiToken, User).join(User)
+                 .where(ApiToken.token_hash == digest, User.is_active == True)  # noqa: E712
+                 .first())
+        if token is None:
+            return None
+        entry = {"token": token.to_cache(), "user": token.user.to_cache()}
+        backend.set(key, entry, TOKEN_CACHE_SECONDS)
+    token = ApiToken.from_cache(entry["token"])
+    token.user = User.from_cache(entry["user"])
     now = utcnow()
-    if token is None or (token.expires_at is not None and token.expires_at <= now):
+    if token.expires_at is not None and token.expires_at <= now:
         return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.update(last_used_at=now).where(ApiToken.id == token.id).execute()
+        token.last_used_at = now
+        backend.set(key, {**entry, "token": token.to_cache()}, TOKEN_CACHE_SECONDS)
     return token
 
 
@@ -233,4 +257,5 @@ def revoke_token(user: User, token_id: int) -> None:
     if token is None or token.user_id != user.id:
         raise NotFound(f"No token with id {token_id}.")
     token.delete_instance()
+    cache.invalidate("accounts")
     audit.record("token.revoke", user, "api_token", token_id, name=token.name)

@@ -1,5 +1,6 @@
 """Customers: create, change, archive (customers with orders are never deleted)."""
 
+from tinyapp import cache
 from tinyapp.db import transactional
 from tinyapp.models import Customer, SearchTerm, User
 from tinyapp.services import audit
@@ -11,6 +12,7 @@ def create_customer(data: dict, user: User | None = None) -> Customer:
     """Add a customer."""
     customer = insert_row(Customer, **data)
     _index(customer)
+    cache.invalidate("customers")
     return customer
 
 
@@ -27,6 +29,7 @@ def update_customer(customer_id: int, changes: dict, version: int,
     customer = Customer.get_by_id(customer_id)
     if "name" in changes or "email" in changes:
         _index(customer)
+    cache.invalidate("customers")
     return customer
 
 
@@ -38,6 +41,7 @@ def archive_customer(customer_id: int, user: User | None = None) -> Customer:
         (Customer.update(is_active=False, version=Customer.version + 1)
          .where(Customer.id == customer_id).execute())
         audit.record("customer.archive", user, "customer", customer_id)
+        cache.invalidate("customers")
     return Customer.get_by_id(customer_id)
 
 

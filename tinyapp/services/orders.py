@@ -37,6 +37,7 @@ def create_order(data: dict, user: User | None = None) -> Order:
     order.number = f"SO-{order.id:06d}"  # a readable number needs the id: set it second
     order.total = _write_lines(order, data["lines"], products)
     order.save()
+    cache.invalidate("orders")
     return order
 
 
@@ -60,6 +61,7 @@ def update_order(order_id: int, changes: dict, version: int,
                       Order.status == "draft").execute())
     if not changed:
         raise stale_or_missing(Order, order_id, version)
+    cache.invalidate("orders")
     return Order.get_by_id(order_id)
 
 
@@ -71,6 +73,7 @@ def delete_order(order_id: int, user: User | None = None) -> None:
     if not deleted:
         raise Conflict(f"Order {order.number} is {order.status}; only drafts can be "
                        "deleted. Cancel it instead.")
+    cache.invalidate("orders")
     audit.record("order.delete", user, "order", order_id, number=order.number)
 
 
@@ -167,6 +170,7 @@ def _transition(order_id: int, from_status: str, to_status: str, **values) -> Or
     order = get_row(Order, order_id)
     if not changed:
         _refuse(order, to_status)
+    cache.invalidate("orders")
     return order
 
 

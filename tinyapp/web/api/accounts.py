@@ -174,7 +174,7 @@ ENDPOINTS = [
     Endpoint("DELETE", "/api/v1/tokens/<token_id:int>", revoke_token, SIGNED_IN, status=204,
              errors=(404,)),
     Endpoint("GET", "/api/v1/users", list_users, "users:manage", query=ListQuery,
-             response=UserSchema, many=True),
+             response=UserSchema, many=True, cache_topics=("accounts",)),
     Endpoint("POST", "/api/v1/users", create_user, "users:manage", body=UserCreateSchema,
              response=UserSchema, status=201, errors=(409,)),
     Endpoint("GET", "/api/v1/users/<user_id:int>", get_user, "users:manage",

@@ -38,7 +38,7 @@ def delete_category(category_id):
 ID = "/api/v1/categories/<category_id:int>"
 ENDPOINTS = [
     Endpoint("GET", "/api/v1/categories", list_categories, "catalog:read", query=ListQuery,
-             response=CategorySchema, many=True),
+             response=CategorySchema, many=True, cache_topics=("catalog",)),
     Endpoint("POST", "/api/v1/categories", create_category, "catalog:write",
              body=CategorySchema, response=CategorySchema, status=201, errors=(409,)),
     Endpoint("GET", ID, get_category, "catalog:read", response=CategorySchema, errors=(404,)),

@@ -38,7 +38,8 @@ def archive_customer(customer_id):
 ID = "/api/v1/customers/<customer_id:int>"
 ENDPOINTS = [
     Endpoint("GET", "/api/v1/customers", list_customers, "customers:read",
-             query=CustomerListQuery, response=CustomerSchema, many=True),
+             query=CustomerListQuery, response=CustomerSchema, many=True,
+             cache_topics=("customers",)),
     Endpoint("POST", "/api/v1/customers", create_customer, "customers:write",
              body=CustomerSchema, response=CustomerSchema, status=201, errors=(409,)),
     Endpoint("GET", ID, get_customer, "customers:read", response=CustomerSchema,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import bottle
 from marshmallow import Schema
 
+from tinyapp import cache
 from tinyapp.pagination import Page
 from tinyapp.schemas.common import load_patch
 from tinyapp.web.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
@@ -33,7 +34,7 @@ class Endpoint:
     errors: tuple[int, ...] = ()  # statuses worth documenting beyond 400/401/403/422
     produces: str = "application/json"
     consumes: str = "application/json"
-    tag: str = ""
+    cache_topics: tuple[str, ...] = ()  # cache the answer until one of these topics changes
 
     @property
     def summary(self) -> str:
@@ -49,20 +50,40 @@ def register(app: bottle.Bottle, endpoints: list[Endpoint]) -> None:
 
 def _wrap(endpoint: Endpoint) -> Callable:
     def call(**url_args):
-        kwargs = dict(url_args)
-        if endpoint.query is not None:
-            kwargs["query"] = endpoint.query().load(query_args())
-        if endpoint.body is not None and endpoint.consumes == "application/json":
-            data = read_json()
-            if endpoint.patch:
-                kwargs["body"], kwargs["version"] = load_patch(endpoint.body, data)
-            else:
-                kwargs["body"] = endpoint.body().load(data)
-        result = endpoint.handler(**kwargs)
-        return _respond(endpoint, result)
+        if endpoint.cache_topics and bottle.request.app.config["tinyapp.settings"].CACHE_LISTS:
+            return _cached_answer(endpoint, url_args)
+        return _answer(endpoint, url_args)
 
     call.__name__ = endpoint.handler.__name__
     return call
+
+
+def _cached_answer(endpoint: Endpoint, url_args: dict):
+    """Answer from the cache when the same list was asked for since its data last changed.
+
+    The answer is the same for everyone allowed to read it (the guard checked that
+    already), so the key is just the path and its query string.
+    """
+    params = {"path": bottle.request.path, "query": sorted(query_args().items())}
+    text = cache.cached("answer", params, lambda: json.dumps(_answer(endpoint, url_args)),
+                        ttl=60, topics=endpoint.cache_topics)  # kept as JSON text: ready to send
+    bottle.response.status = endpoint.status
+    bottle.response.content_type = "application/json"
+    return text
+
+
+def _answer(endpoint: Endpoint, url_args: dict):
+    """Load the query and body through their schemas, call the handler, dump its result."""
+    kwargs = dict(url_args)
+    if endpoint.query is not None:
+        kwargs["query"] = endpoint.query().load(query_args())
+    if endpoint.body is not None and endpoint.consumes == "application/json":
+        data = read_json()
+        if endpoint.patch:
+            kwargs["body"], kwargs["version"] = load_patch(endpoint.body, data)
+        else:
+            kwargs["body"] = endpoint.body().load(data)
+    return _respond(endpoint, endpoint.handler(**kwargs))
 
 
 def _respond(endpoint: Endpoint, result):

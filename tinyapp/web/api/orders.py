@@ -72,7 +72,7 @@ def _order(order_id: int) -> Order:
 ID = "/api/v1/orders/<order_id:int>"
 ENDPOINTS = [
     Endpoint("GET", "/api/v1/orders", list_orders, "orders:read", query=OrderListQuery,
-             response=OrderSummarySchema, many=True),
+             response=OrderSummarySchema, many=True, cache_topics=("orders", "customers")),
     Endpoint("POST", "/api/v1/orders", create_order, "orders:write", body=OrderCreateSchema,
              response=OrderSchema, status=201),
     Endpoint("GET", ID, get_order, "orders:read", response=OrderSchema, errors=(404,)),

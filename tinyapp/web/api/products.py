@@ -77,7 +77,8 @@ def _product(product_id: int) -> Product:
 ID = "/api/v1/products/<product_id:int>"
 ENDPOINTS = [
     Endpoint("GET", "/api/v1/products", list_products, "catalog:read",
-             query=ProductListQuery, response=ProductSchema, many=True),
+             query=ProductListQuery, response=ProductSchema, many=True,
+             cache_topics=("catalog", "stock")),
     Endpoint("POST", "/api/v1/products", create_product, "catalog:write",
              body=ProductSchema, response=ProductSchema, status=201, errors=(409,)),
     Endpoint("GET", ID, get_product, "catalog:read", response=ProductSchema, errors=(404,)),
@@ -86,7 +87,7 @@ ENDPOINTS = [
     Endpoint("DELETE", ID, archive_product, "catalog:write", response=ProductSchema,
              errors=(404,)),
     Endpoint("GET", ID + "/movements", list_movements, "catalog:read", query=ListQuery,
-             response=MovementSchema, many=True, errors=(404,)),
+             response=MovementSchema, many=True, errors=(404,), cache_topics=("stock",)),
     Endpoint("GET", ID + "/suggestions", suggest_products, "catalog:read",
              response=SuggestionsSchema, errors=(404,)),
     Endpoint("POST", "/api/v1/stock-adjustments", adjust_stock, "catalog:write",

@@ -58,5 +58,5 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/reports/low-stock", low_stock_report, "reports:read",
              query=LimitQuery, response=LowStockSchema),
     Endpoint("GET", "/api/v1/search", search, "catalog:read", query=SearchQuery,
-             response=SearchResultSchema),
+             response=SearchResultSchema, cache_topics=("catalog", "customers")),
 ]
