@@ -25,14 +25,15 @@ class Product(BaseModel):
     category = peewee.ForeignKeyField(Category, null=True, backref="products",
                                       on_delete="RESTRICT")
     price = MoneyField(constraints=[peewee.Check("price >= 0")])
+    # stock <= reorder_level, kept up to date by the services so an index can find the
+    # products to reorder (no index can compare two columns of a row). Declared before
+    # stock on purpose: see services.stock.change_stock.
+    needs_reorder = peewee.BooleanField(default=False)
     # Never written directly: stock changes go through services.stock, which also
     # writes the StockMovement that explains them (stock == sum of movements).
     stock = peewee.IntegerField(default=0, constraints=[peewee.Check("stock >= 0")])
     reorder_level = peewee.IntegerField(default=0, constraints=[
         peewee.Check("reorder_level >= 0")])
-    # stock <= reorder_level, kept up to date by the services so an index can find the
-    # products to reorder (no index can compare two columns of a row).
-    needs_reorder = peewee.BooleanField(default=False)
     is_active = peewee.BooleanField(default=True)
     version = peewee.IntegerField(default=1)  # optimistic locking: bumped on every edit
     created_at = UTCDateTimeField(default=utcnow)

@@ -19,12 +19,13 @@ from tinyapp.models import (
     OrderLine,
     Product,
     ProductDailySales,
+    StockMovement,
     User,
     utcnow,
 )
 from tinyapp.services import audit
 from tinyapp.services.common import get_row, stale_or_missing
-from tinyapp.services.stock import move_stock
+from tinyapp.services.stock import change_stock, move_stock
 
 
 @transactional
@@ -36,7 +37,7 @@ def create_order(data: dict, user: User | None = None) -> Order:
                          notes=data.get("notes", ""), created_by=user)
     order.number = f"SO-{order.id:06d}"  # a readable number needs the id: set it second
     order.total = _write_lines(order, data["lines"], products)
-    order.save()
+    Order.update(number=order.number, total=order.total).where(Order.id == order.id).execute()
     cache.invalidate("orders")
     return order
 
@@ -89,18 +90,19 @@ def place_order(order_id: int, user: User | None = None) -> Order:
     lines = list(OrderLine.select().where(OrderLine.order == order_id)
                  .order_by(OrderLine.product))
     for line in lines:
-        move_stock(line.product_id, -line.quantity, f"order {order.number} placed",
-                   user=user, order=order, active_only=True)
-    prices = {p.id: p.price for p in Product.select(Product.id, Product.price)
-              .where(Product.id.in_([line.product_id for line in lines]))}
-    for line in lines:
-        if line.unit_price != prices[line.product_id]:
-            line.unit_price = prices[line.product_id]
+        change_stock(line.product_id, -line.quantity, active_only=True)
+    products = {p.id: p for p in Product.select(Product.id, Product.price, Product.category)
+                .where(Product.id.in_([line.product_id for line in lines]))}
+    StockMovement.insert_many([
+        {"product": line.product_id, "delta": -line.quantity, "order": order_id,
+         "reason": f"order {order.number} placed", "user": user} for line in lines]).execute()
+    for line in lines:  # today's prices become the order's prices
+        if line.unit_price != products[line.product_id].price:
+            line.unit_price = products[line.product_id].price
             line.save()
-    total = sum(line.unit_price * line.quantity for line in lines)
-    Order.update(total=total).where(Order.id == order_id).execute()
-    order = Order.get_by_id(order_id)
-    _count_sales(order, lines, +1)
+    order.total = sum(line.unit_price * line.quantity for line in lines)
+    Order.update(total=order.total).where(Order.id == order_id).execute()
+    _count_sales(order, lines, products, +1)
     cache.invalidate("sales")
     return order
 
@@ -127,7 +129,9 @@ def cancel_order(order_id: int, user: User | None = None) -> Order:
         for line in lines:
             move_stock(line.product_id, line.quantity, f"order {order.number} cancelled",
                        user=user, order=order)
-        _count_sales(order, lines, -1)
+        products = {p.id: p for p in Product.select(Product.id, Product.category)
+                    .where(Product.id.in_([line.product_id for line in lines]))}
+        _count_sales(order, lines, products, -1)
         cache.invalidate("sales")
     audit.record("order.cancel", user, "order", order_id, number=order.number, was=was)
     return Order.get_by_id(order_id)
@@ -135,16 +139,15 @@ def cancel_order(order_id: int, user: User | None = None) -> Order:
 
 # -- helpers --
 
-def _count_sales(order: Order, lines: list[OrderLine], sign: int) -> None:
+def _count_sales(order: Order, lines: list[OrderLine], products: dict[int, Product],
+                 sign: int) -> None:
     """Add (+1) or take back (-1) an order's lines in the per-day sales figures.
 
     Runs in the order's transaction, so the figures change exactly when the order does.
     """
     day = order.placed_at.date()
-    categories = dict(Product.select(Product.id, Product.category)
-                      .where(Product.id.in_([line.product_id for line in lines])).tuples())
     for line in lines:
-        _add_to_day(day, line.product_id, categories.get(line.product_id),
+        _add_to_day(day, line.product_id, products[line.product_id].category_id,
                     sign * line.quantity, sign * line.unit_price * line.quantity)
 
 

@@ -24,19 +24,29 @@ def move_stock(product_id: int, delta: int, reason: str, user: User | None = Non
     Must run inside a transaction (the caller's). Raises OutOfStock when the stock
     would go below zero, NotFound for an unknown product.
     """
+    change_stock(product_id, delta, active_only)
+    return StockMovement.create(product=product_id, delta=delta, reason=reason, order=order,
+                                user=user)
+
+
+def change_stock(product_id: int, delta: int, active_only: bool = False) -> None:
+    """Change a product's stock with one conditional UPDATE; the caller records why.
+
+    ``needs_reorder`` is computed from the old stock plus delta, in the same statement.
+    Product declares needs_reorder before stock, and peewee writes SET in declaration
+    order: MySQL evaluates SET left to right with values already assigned, the other
+    engines always from the old row, and in this order all three agree.
+    """
     condition = [Product.id == product_id, Product.stock + delta >= 0]
     if active_only:
         condition.append(Product.is_active == True)  # noqa: E712 - SQL, not Python
-    changed = Product.update(stock=Product.stock + delta).where(*condition).execute()
+    changed = (Product.update({Product.needs_reorder: Product.stock + delta
+                               <= Product.reorder_level,
+                               Product.stock: Product.stock + delta})
+               .where(*condition).execute())
     if not changed:
         raise _why_not_moved(product_id, delta)
-    # A second statement: within one SET, MySQL reads columns already assigned (peewee
-    # writes stock first) while the other engines read the old row.
-    (Product.update(needs_reorder=Product.stock <= Product.reorder_level)
-     .where(Product.id == product_id).execute())
     cache.invalidate("stock")  # the low-stock list
-    return StockMovement.create(product=product_id, delta=delta, reason=reason, order=order,
-                                user=user)
 
 
 def _why_not_moved(product_id: int, delta: int) -> Exception:

@@ -1,0 +1,169 @@
+"""Write path: 3-line orders placed by 8 concurrent clients, tinyapp vs the raw driver.
+
+    python tests/bench/bench_write.py [--seconds 30] [--engines sqlite,postgresql]
+        [--postgresql-url postgresql://postgres@127.0.0.1:5432/test]
+
+For each engine: a fresh database with 200 products (stock enough for the run) and 50
+customers; tinyapp serves it (8 threads) and 8 client threads each create a draft with
+3 lines and place it (POST /api/v1/orders, then .../place) for the given time. The
+baseline runs the same two transactions per order (the statements tinyapp's services
+issue) straight through sqlite3 / psycopg2 from 8 threads. Prints orders/s, errors of
+any kind (e.g. "database is locked") and tinyapp / baseline. Target: >= 0.5, no errors.
+"""
+
+import argparse
+import http.client
+import json
+import random
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.bench.baseline_write import BaselineShop  # noqa: E402
+from tests.bench.common import start_tinyapp, stop  # noqa: E402
+from tests.support import databases  # noqa: E402
+
+CLIENTS = 8
+PRODUCTS = 200
+CUSTOMERS = 50
+
+
+def prepare(url: str) -> str:
+    """Migrate and fill the database; return an API token for the clients."""
+    from tinyapp import db, migrations
+    from tinyapp.config import load_settings
+    from tinyapp.models import Customer, Product
+    from tinyapp.services import accounts
+
+    db.init_database(load_settings({"DATABASE_URL": url, "LOG_LEVEL": "warning"},
+                                   environ={}))
+    with db.database.connection_context():
+        migrations.upgrade()
+        with db.transaction():
+            Product.insert_many([(f"W-{n:04d}", f"Write {n}", Decimal("2.50") + n, 10**9)
+                                 for n in range(PRODUCTS)],
+                                fields=[Product.sku, Product.name, Product.price,
+                                        Product.stock]).execute()
+            Customer.insert_many([(f"Customer {n}",) for n in range(CUSTOMERS)],
+                                 fields=[Customer.name]).execute()
+        user = accounts.create_user(f"w{uuid.uuid4().hex[:6]}@example.org", "Writer",
+                                    "benchmark passphrase", role="staff")
+        _, token = accounts.create_token(user, "bench")
+        ids = ([p.id for p in Product.select(Product.id)],
+               [c.id for c in Customer.select(Customer.id)])
+    db.database.close_all()
+    return token, ids
+
+
+def run_clients(work, seconds: float) -> tuple[int, list[str]]:
+    """Run work(rng) in CLIENTS threads until the time is up; count orders and errors."""
+    deadline = time.monotonic() + seconds
+    counts, errors = [0] * CLIENTS, []
+
+    def client(index):
+        rng = random.Random(index)
+        state = {}
+        while time.monotonic() < deadline:
+            try:
+                work(rng, state)
+                counts[index] += 1
+            except Exception as exc:  # noqa: BLE001 - every error is reported
+                errors.append(f"{type(exc).__name__}: {exc}"[:200])
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / (time.monotonic() - started), errors
+
+
+def tinyapp_orders(url: str, token: str, ids, seconds: float):
+    host, port = url.split("//")[1].rstrip("/").split(":")
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    products, customers = ids
+
+    def place(rng, state):
+        if "connection" not in state:
+            state["connection"] = http.client.HTTPConnection(host, int(port), timeout=60)
+        connection = state["connection"]
+        body = {"customer_id": rng.choice(customers),
+                "lines": [{"product_id": p, "quantity": rng.randint(1, 3)}
+                          for p in rng.sample(products, 3)]}
+        order = _post(connection, "/api/v1/orders", body, headers, 201)
+        _post(connection, f"/api/v1/orders/{order['id']}/place", None, headers, 200)
+
+    return run_clients(place, seconds)
+
+
+def _post(connection, path, body, headers, expected):
+    connection.request("POST", path, json.dumps(body) if body is not None else b"", headers)
+    reply = connection.getresponse()
+    data = reply.read()
+    if reply.status != expected:
+        raise RuntimeError(f"{path}: {reply.status} {data[:120]!r}")
+    return json.loads(data)
+
+
+def baseline_orders(url: str, ids, seconds: float):
+    shop = BaselineShop(url)
+    products, customers = ids
+
+    def place(rng, state):
+        lines = [(p, rng.randint(1, 3)) for p in rng.sample(products, 3)]
+        order_id = shop.create_order(rng.choice(customers), lines)
+        shop.place_order(order_id)
+
+    try:
+        return run_clients(place, seconds)
+    finally:
+        shop.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--postgresql-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    args = parser.parse_args()
+    failed = False
+    with tempfile.TemporaryDirectory() as tmp:
+        for engine in args.engines.split(","):
+            server_url = "sqlite://" if engine == "sqlite" else args.postgresql_url
+            rates = {}
+            for side in ("tinyapp", "baseline"):
+                url = databases.create_scratch(server_url, Path(tmp))
+                try:
+                    token, ids = prepare(url)
+                    if side == "tinyapp":
+                        process, base = start_tinyapp(url, Path(tmp) / "data", threads=8)
+                        try:
+                            rates[side] = tinyapp_orders(base, token, ids, args.seconds)
+                        finally:
+                            stop(process)
+                    else:
+                        rates[side] = baseline_orders(url, ids, args.seconds)
+                finally:
+                    databases.drop_scratch(url)
+            (ours, our_errors), (theirs, their_errors) = rates["tinyapp"], rates["baseline"]
+            ratio = ours / theirs
+            print(f"write path on {engine}: 3-line orders, {CLIENTS} clients, "
+                  f"{args.seconds:.0f} s each")
+            print(f"  tinyapp (HTTP, 2 requests/order): {ours:7.1f} orders/s, "
+                  f"{len(our_errors)} errors {our_errors[:3]}")
+            print(f"  baseline (raw driver)           : {theirs:7.1f} orders/s, "
+                  f"{len(their_errors)} errors {their_errors[:3]}")
+            print(f"  ratio: {ratio:.2f}  (target >= 0.50, no errors)")
+            failed |= ratio < 0.5 or bool(our_errors)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
