@@ -76,11 +76,15 @@ class Order(BaseModel):
     @classmethod
     def with_lines(cls, order_id: int) -> "Order | None":
         """Fetch an order with its customer, lines and their products (two queries)."""
-        orders = cls.select(cls, Customer).join(Customer).where(cls.id == order_id)
-        lines = (OrderLine.select(OrderLine, Product).join(Product)
-                 .order_by(OrderLine.id))
-        found = peewee.prefetch(orders, lines)
-        return found[0] if found else None
+        order = (cls.select(cls, Customer.id, Customer.name)
+                 .join(Customer, peewee.JOIN.LEFT_OUTER).where(cls.id == order_id).first())
+        if order is not None:
+            # Replaces the lazy ``order.lines`` query with the lines, products joined.
+            order.lines = list(OrderLine.select(OrderLine, Product.id, Product.sku,
+                                                Product.name)
+                               .join(Product).where(OrderLine.order == order_id)
+                               .order_by(OrderLine.id))
+        return order
 
 
 class OrderLine(BaseModel):
