@@ -197,3 +197,17 @@ def test_the_manifest_describes_the_backup(engine, filled, settings):
     if engine != "sqlite":  # a dump is gzipped SQL text
         with gzip.open(info.path / on_disk["payload"], "rt") as dump:
             assert "CREATE TABLE" in dump.read()
+
+
+def test_a_dump_is_verified_on_a_server_of_its_own_engine(engine, filled, settings,
+                                                          make_settings, tmp_path):
+    if engine == "sqlite":
+        pytest.skip("a SQLite backup is verified in a temporary file, on any engine")
+    info = make_backup(settings)
+    elsewhere = make_settings(DATABASE_URL=f"sqlite:///{tmp_path / 'other.db'}")
+    result = verify_backup(info.path, elsewhere)
+    assert not result.ok
+    assert result.problems == [f"a {info.manifest.format} backup is verified on a "
+                               f"{'PostgreSQL' if engine == 'postgresql' else 'MySQL/MariaDB'}"
+                               " server, and DATABASE_URL is SQLite: pass --database-url "
+                               "with one"]

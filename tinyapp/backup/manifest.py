@@ -56,7 +56,8 @@ class Manifest:
         """Read a manifest; raise BackupError if it is not one this tinyapp understands."""
         try:
             data = json.loads(text)
-            data["created_at"] = dt.datetime.fromisoformat(data["created_at"])
+            created = dt.datetime.fromisoformat(data["created_at"])
+            data["created_at"] = created if created.tzinfo else created.replace(tzinfo=dt.UTC)
             if data.get("format_version", 0) > FORMAT_VERSION:
                 raise BackupError(f"it was written in backup format {data['format_version']}; "
                                   f"this tinyapp reads format {FORMAT_VERSION}: upgrade tinyapp")

@@ -8,9 +8,11 @@ database exactly as it was when that transaction began. The same API restores.
 
 import contextlib
 import gzip
+import os
 import shutil
 import sqlite3
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import peewee
@@ -34,7 +36,7 @@ def dump(source: Path, folder: Path, compress: bool, progress: ProgressFactory) 
     except sqlite3.Error as exc:
         raise BackupError(f"SQLite could not copy {source}: {exc}") from None
     if not compress:
-        return Dump(PAYLOAD, copy.stat().st_size, sha256_of(copy), *details)
+        return Dump(PAYLOAD, copy.stat().st_size, _checksum_while_syncing(copy), *details)
     with open(folder / f"{PAYLOAD}.gz", "wb") as raw:
         out = HashingWriter(raw)
         with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as packed, \
@@ -71,6 +73,15 @@ def _copy_pages(source: Path, target: Path, progress: ProgressFactory) -> None:
         dst.close()
     if bar:
         bar.finish()
+
+
+def _checksum_while_syncing(path: Path) -> str:
+    """Hash the copy while the disk writes it out: one waits on the CPU, the other on the disk."""
+    with ThreadPoolExecutor(max_workers=1) as helper:
+        checksum = helper.submit(sha256_of, path)
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+        return checksum.result()
 
 
 def inspect(path: Path) -> tuple[dict[str, int], str | None]:
