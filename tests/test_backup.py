@@ -2,6 +2,8 @@
 
 import gzip
 import json
+import secrets
+from urllib.parse import quote
 
 import pytest
 
@@ -211,3 +213,24 @@ def test_a_dump_is_verified_on_a_server_of_its_own_engine(engine, filled, settin
                                f"{'PostgreSQL' if engine == 'postgresql' else 'MySQL/MariaDB'}"
                                " server, and DATABASE_URL is SQLite: pass --database-url "
                                "with one"]
+
+
+def test_a_password_reaches_the_mysql_tools_in_a_private_option_file(engine, filled, settings,
+                                                                      make_settings):
+    if engine != "mysql":
+        pytest.skip("PostgreSQL gets PGPASSWORD; the test server trusts local logins anyway")
+    name = settings.DATABASE_URL.rsplit("/", 1)[1]
+    user, password = f"tinyapp_{secrets.token_hex(4)}", 'p@ss"w\\rd;#x'
+    with db.database.connection_context():
+        db.database.execute_sql(f"CREATE USER '{user}'@'%%' IDENTIFIED BY %s", (password,))
+        db.database.execute_sql(f"GRANT ALL ON {name}.* TO '{user}'@'%%'")
+    try:
+        url = f"mysql://{user}:{quote(password, safe='')}@127.0.0.1:3306/{name}"
+        with_password = make_settings(DATABASE_URL=url)
+        info = make_backup(with_password)
+        assert info.manifest.format == "mysqldump"
+        assert "p@ss" not in info.manifest.source
+        restore_backup(info.path, with_password, force=True)
+    finally:
+        with db.database.connection_context():
+            db.database.execute_sql(f"DROP USER '{user}'@'%%'")

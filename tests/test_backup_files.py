@@ -12,6 +12,7 @@ import pytest
 from tinyapp import db
 from tinyapp.backup import (
     BackupError,
+    last_backup_age_seconds,
     list_backups,
     make_backup,
     restore_backup,
@@ -19,7 +20,7 @@ from tinyapp.backup import (
     zip_stream,
 )
 from tinyapp.backup.files import check_payload
-from tinyapp.backup.manifest import read_manifest
+from tinyapp.backup.manifest import read_manifest, write_manifest
 from tinyapp.backup.retention import plan
 from tinyapp.services import catalog
 
@@ -165,3 +166,13 @@ def test_a_downloaded_zip_verifies_and_restores(database, settings, scratch_url,
     result = verify_backup(downloaded, settings)
     assert not result.ok and "not a complete .zip" in result.problems[0]
     assert not any(p.name.startswith(".partial") for p in settings.BACKUP_DIR.iterdir())
+
+
+def test_the_age_of_the_last_backup_is_known(database, settings):
+    assert last_backup_age_seconds(settings) is None
+    info = make_backup(settings)
+    assert 0 <= last_backup_age_seconds(settings) < 60
+    manifest = read_manifest(info.path)
+    manifest.created_at -= dt.timedelta(days=2)
+    write_manifest(info.path, manifest)
+    assert 2 * 86400 <= last_backup_age_seconds(settings) < 2 * 86400 + 60

@@ -46,6 +46,7 @@ def _client(url: str, tool: str) -> Iterator[tuple[list[str], dict[str, str]]]:
     """Yield the start of a command line and the environment that connect a tool to url."""
     engine = engine_of(url)
     params = db_url.parse(url, unquote_password=True, unquote_user=True)
+    params.setdefault("password", params.pop("passwd", None))  # MySQL URLs say passwd
     # The child inherits our environment (PATH, HOME for ~/.pgpass) plus the connection.
     env = dict(os.environ)
     if engine == "postgresql":
