@@ -10,7 +10,7 @@ from tinyapp.models import MODELS
 def test_up_down_and_status_through_the_command_line(scratch_url, capsys, tmp_path):
     flags = ["--database-url", scratch_url, "--data-dir", str(tmp_path)]
     names = [m.name for m in migrations.Migration.load_directory(str(migrations.DIRECTORY))]
-    assert names == ["0001_initial", "0002_list_indexes", "0003_product_daily_sales"]
+    assert names == ["0001_initial", "0002_list_indexes", "0003_sales_figures"]
 
     assert main(["migrate", "status", *flags]) == 0
     out = capsys.readouterr().out

@@ -35,6 +35,12 @@ SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "synchronous": "full
                   "cache_size": -16000, "temp_store": "memory"}
 
 
+# Ids are INTEGER columns: 32 bits on PostgreSQL and MySQL. A larger number in a URL can
+# name no row, and drivers refuse to send it (SQLite: OverflowError; PostgreSQL: out of
+# range), so the route guard answers 404 before any query sees it.
+MAX_ID = 2**31 - 1
+
+
 class DatabaseUnavailable(Exception):
     """The database cannot be reached or has no free connection; try again later."""
 
@@ -133,22 +139,6 @@ def current_engine() -> str:
     if isinstance(db, peewee.PostgresqlDatabase):
         return "postgresql"
     return "mysql"
-
-
-def date_text(column, unit: str):
-    """SQL for a timestamp column as 'YYYY-MM-DD' (unit "day") or 'YYYY-MM' ("month").
-
-    The one place where the engines' date functions differ; reports group by it.
-    ``coerce(False)``: the result is text, not a time for the column's converter.
-    """
-    engine = current_engine()
-    if engine == "sqlite":  # stored as text: 'YYYY-MM-DD HH:MM:SS.ffffff'
-        expression = peewee.fn.substr(column, 1, 10 if unit == "day" else 7)
-    elif engine == "postgresql":
-        expression = peewee.fn.to_char(column, "YYYY-MM-DD" if unit == "day" else "YYYY-MM")
-    else:
-        expression = peewee.fn.DATE_FORMAT(column, "%Y-%m-%d" if unit == "day" else "%Y-%m")
-    return expression.coerce(False)
 
 
 def reset_sequences(models) -> None:

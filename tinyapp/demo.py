@@ -18,6 +18,7 @@ from tinyapp.errors import Conflict
 from tinyapp.models import (
     Category,
     Customer,
+    DailySales,
     Order,
     OrderLine,
     Product,
@@ -207,11 +208,12 @@ def _write_orders(size: Size, seed: float, start: dt.datetime,
 
 
 class _DailyFigures:
-    """Sum sold lines per product for one day at a time (orders come in time order)."""
+    """Sum sold orders per day, and lines per product and day (orders come in time order)."""
 
     def __init__(self, size: Size):
         self.size = size
         self.day: dt.date | None = None
+        self.orders, self.amount = 0, Decimal(0)
         self.sold: dict[int, list] = {}
 
     def count(self, order: list[Line], prices: list[Decimal]) -> None:
@@ -221,21 +223,26 @@ class _DailyFigures:
         if head.placed_at.date() != self.day:
             self.flush()
             self.day = head.placed_at.date()
+        self.orders += 1
         for line in order:
             figures = self.sold.setdefault(line.product, [0, Decimal(0)])
             figures[0] += line.quantity
             figures[1] += prices[line.product] * line.quantity
+            self.amount += prices[line.product] * line.quantity
 
     def flush(self) -> None:
+        if self.day is None:
+            return
         rows = [(self.day, product, (product - 1) % self.size.categories + 1, quantity, amount)
                 for product, (quantity, amount) in sorted(self.sold.items())]
-        for chunk in _chunks(rows):
-            with database.atomic():
+        with database.atomic():
+            DailySales.create(day=self.day, orders=self.orders, amount=self.amount)
+            for chunk in _chunks(rows):
                 ProductDailySales.insert_many(chunk, fields=[
                     ProductDailySales.day, ProductDailySales.product,
                     ProductDailySales.category, ProductDailySales.quantity,
                     ProductDailySales.amount]).execute()
-        self.sold = {}
+        self.orders, self.amount, self.sold = 0, Decimal(0), {}
 
 
 def _group_by_order(lines: Iterable[Line]) -> Iterator[list[Line]]:

@@ -5,6 +5,8 @@ if two requests place or cancel the same order at once, exactly one changes it a
 other gets a Conflict. Placing takes stock for all lines in one transaction, or none.
 """
 
+import functools
+import operator
 import uuid
 
 import peewee
@@ -15,6 +17,7 @@ from tinyapp.db import database, transactional
 from tinyapp.errors import Conflict
 from tinyapp.models import (
     Customer,
+    DailySales,
     Order,
     OrderLine,
     Product,
@@ -141,29 +144,32 @@ def cancel_order(order_id: int, user: User | None = None) -> Order:
 
 def _count_sales(order: Order, lines: list[OrderLine], products: dict[int, Product],
                  sign: int) -> None:
-    """Add (+1) or take back (-1) an order's lines in the per-day sales figures.
+    """Add (+1) or take back (-1) an order in the per-day sales figures.
 
     Runs in the order's transaction, so the figures change exactly when the order does.
+    The day's row, which every order of the day updates, comes last: its lock is then
+    held only until the commit.
     """
     day = order.placed_at.date()
     for line in lines:
-        _add_to_day(day, line.product_id, products[line.product_id].category_id,
-                    sign * line.quantity, sign * line.unit_price * line.quantity)
+        _add_up(ProductDailySales, {"day": day, "product": line.product_id},
+                {"category": products[line.product_id].category_id},
+                quantity=sign * line.quantity, amount=sign * line.unit_price * line.quantity)
+    _add_up(DailySales, {"day": day}, {}, orders=sign, amount=sign * order.total)
 
 
-def _add_to_day(day, product_id: int, category_id: int | None, quantity: int, amount) -> None:
-    """Add to a product's figures for a day, creating the day's row on its first sale."""
-    daily = ProductDailySales
-    row = (daily.day == day) & (daily.product == product_id)
-    add = daily.update(quantity=daily.quantity + quantity, amount=daily.amount + amount)
-    if add.where(row).execute():
+def _add_up(model, key: dict, extra: dict, **amounts) -> None:
+    """Add amounts to the figures row with this key, creating the row on first use."""
+    row = functools.reduce(operator.and_, [getattr(model, k) == v for k, v in key.items()])
+    add = model.update({getattr(model, name): getattr(model, name) + value
+                        for name, value in amounts.items()}).where(row)
+    if add.execute():
         return
     try:
         with database.atomic():  # a savepoint: losing the race must not undo the order
-            daily.create(day=day, product=product_id, category=category_id,
-                         quantity=quantity, amount=amount)
+            model.create(**key, **extra, **amounts)
     except peewee.IntegrityError:
-        add.where(row).execute()  # a concurrent order created the row first
+        add.execute()  # a concurrent order created the row first
 
 
 def _transition(order_id: int, from_status: str, to_status: str, **values) -> Order:

@@ -1,7 +1,8 @@
-"""Keep sales per product per day, so top-product and category reports stay fast.
+"""Keep sales per day and per product per day, so reports need not read every order.
 
-Creates ``product_daily_sales`` (see tinyapp/models/reporting.py) and fills it from the
-orders already placed; from now on the order service keeps it up to date.
+Creates ``daily_sales`` and ``product_daily_sales`` (see tinyapp/models/reporting.py) and
+fills them from the orders already placed; from now on the order service keeps them up
+to date in the same transaction as each order.
 """
 
 import peewee
@@ -9,7 +10,16 @@ import peewee
 SOLD = ("placed", "fulfilled")
 
 
-def _model(db):
+def _models(db):
+    class DailySales(peewee.Model):
+        day = peewee.DateField(primary_key=True)
+        orders = peewee.IntegerField(default=0)
+        amount = peewee.BigIntegerField(default=0)
+
+        class Meta:
+            database = db
+            table_name = "daily_sales"
+
     class ProductDailySales(peewee.Model):
         day = peewee.DateField()
         product = peewee.ForeignKeyField(_stub(db, "products"), on_delete="RESTRICT",
@@ -25,7 +35,7 @@ def _model(db):
             primary_key = peewee.CompositeKey("day", "product")
             indexes = ((("product", "day"), False),)
 
-    return ProductDailySales
+    return [DailySales, ProductDailySales]
 
 
 def _stub(db, table):
@@ -47,8 +57,13 @@ def _day_of(db, column: str) -> str:
 
 
 def up(migrator, db):
-    db.create_tables([_model(db)])
+    db.create_tables(_models(db))
     day = _day_of(db, "o.placed_at")
+    db.execute_sql(
+        "INSERT INTO daily_sales (day, orders, amount) "
+        f"SELECT {day}, COUNT(*), SUM(o.total) FROM orders o "
+        "WHERE o.status IN ('placed', 'fulfilled') "
+        f"GROUP BY {day}")
     db.execute_sql(
         "INSERT INTO product_daily_sales (day, product_id, category_id, quantity, amount) "
         f"SELECT {day}, l.product_id, MAX(p.category_id), SUM(l.quantity), "
@@ -60,4 +75,4 @@ def up(migrator, db):
 
 
 def down(migrator, db):
-    db.drop_tables([_model(db)])
+    db.drop_tables(_models(db))
