@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import bottle
 
-from tinyapp.errors import NotAuthenticated, PermissionDenied
+from tinyapp.errors import NotAuthenticated, PermissionDenied, TooManyRequests
 from tinyapp.models import ApiToken, Session, User
 from tinyapp.security import permissions
 from tinyapp.security.tokens import same
@@ -97,6 +97,35 @@ def _form_csrf_token() -> str:
     if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         return bottle.request.forms.getunicode(CSRF_FIELD) or ""
     return ""
+
+
+# -- signing in and out (the API and the login page share these) --
+
+def sign_in(email: str, password: str) -> tuple[User, Session]:
+    """Check the credentials under the login throttle, open a session, set its cookie."""
+    throttle = bottle.request.app.config["tinyapp.throttle"]
+    wait = throttle.retry_after(email, client_ip())
+    if wait:
+        raise TooManyRequests(f"Too many failed sign-ins; try again in {wait} seconds.",
+                              retry_after=wait)
+    try:
+        user, session, token = accounts.log_in(
+            email, password, ip=client_ip(), max_age=session_max_age(),
+            user_agent=bottle.request.get_header("User-Agent", ""))
+    except NotAuthenticated:
+        throttle.failed(email, client_ip())
+        raise
+    throttle.succeeded(email)
+    set_session_cookie(token, session_max_age())
+    return user, session
+
+
+def sign_out() -> None:
+    """End this request's session (a bearer token stays valid) and drop the cookie."""
+    who = identity()
+    if who is not None and who.session is not None:
+        accounts.log_out(who.session)
+    clear_session_cookie()
 
 
 # -- the cookie --

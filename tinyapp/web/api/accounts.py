@@ -4,7 +4,7 @@ import datetime as dt
 
 import bottle
 
-from tinyapp.errors import NotAuthenticated, NotFound, TooManyRequests
+from tinyapp.errors import NotFound
 from tinyapp.models import ApiToken, Session, User, utcnow
 from tinyapp.pagination import Page, paginate
 from tinyapp.schemas.accounts import (
@@ -29,35 +29,15 @@ from tinyapp.web import auth
 from tinyapp.web.api.endpoint import Endpoint
 
 
-def throttle():
-    return bottle.request.app.config["tinyapp.throttle"]
-
-
 def log_in(body):
     """Sign in with e-mail and password; sets the session cookie, returns the CSRF token."""
-    wait = throttle().retry_after(body["email"], auth.client_ip())
-    if wait:
-        raise TooManyRequests(f"Too many failed sign-ins; try again in {wait} seconds.",
-                              retry_after=wait)
-    try:
-        user, session, token = accounts.log_in(
-            body["email"], body["password"], ip=auth.client_ip(),
-            user_agent=bottle.request.get_header("User-Agent", ""),
-            max_age=auth.session_max_age())
-    except NotAuthenticated:
-        throttle().failed(body["email"], auth.client_ip())
-        raise
-    throttle().succeeded(body["email"])
-    auth.set_session_cookie(token, auth.session_max_age())
+    user, session = auth.sign_in(body["email"], body["password"])
     return {"user": user, "csrf_token": session.csrf_token}
 
 
 def log_out():
     """End this session (the cookie stops working); a bearer token stays valid."""
-    who = auth.identity()
-    if who.session is not None:
-        accounts.log_out(who.session)
-    auth.clear_session_cookie()
+    auth.sign_out()
 
 
 def me():
@@ -154,7 +134,7 @@ def set_up(body):
 
 ENDPOINTS = [
     Endpoint("POST", "/api/v1/auth/login", log_in, PUBLIC, body=LoginSchema,
-             response=MeSchema, errors=(429,)),
+             response=MeSchema, errors=(401, 429)),
     Endpoint("POST", "/api/v1/auth/logout", log_out, SIGNED_IN, status=204),
     Endpoint("GET", "/api/v1/me", me, SIGNED_IN, response=MeSchema),
     Endpoint("POST", "/api/v1/me/password", change_password, SIGNED_IN,

@@ -6,17 +6,12 @@ from marshmallow import ValidationError
 from tinyapp.errors import NotAuthenticated, TooManyRequests
 from tinyapp.schemas.accounts import LoginSchema, SetupSchema
 from tinyapp.security.permissions import PUBLIC, SIGNED_IN
-from tinyapp.services import accounts
 from tinyapp.web import auth
 from tinyapp.web.pages.forms import Form, flash, form_from_error, load_form, posted
 from tinyapp.web.pages.view import page, redirect, safe_next
 
 LOGIN_FIELDS = ("email", "password")
 SETUP_FIELDS = ("email", "name", "password")
-
-
-def _throttle():
-    return bottle.request.app.config["tinyapp.throttle"]
 
 
 def _first_run():
@@ -37,33 +32,18 @@ def log_in():
     values = posted(("email",))
     try:
         data = load_form(LoginSchema, LOGIN_FIELDS)
-        wait = _throttle().retry_after(data["email"], auth.client_ip())
-        if wait:
-            raise TooManyRequests(f"Too many failed sign-ins; try again in {wait} seconds.")
-        try:
-            _, _, token = accounts.log_in(
-                data["email"], data["password"], ip=auth.client_ip(),
-                user_agent=bottle.request.get_header("User-Agent", ""),
-                max_age=auth.session_max_age())
-        except NotAuthenticated:
-            _throttle().failed(data["email"], auth.client_ip())
-            raise
+        auth.sign_in(data["email"], data["password"])
     except (ValidationError, NotAuthenticated, TooManyRequests) as exc:
         status = 429 if isinstance(exc, TooManyRequests) else (
             401 if isinstance(exc, NotAuthenticated) else 422)
         return page("login.tpl", "Sign in", form=form_from_error(exc, values), next=target,
                     status=status)
-    _throttle().succeeded(data["email"])
-    auth.set_session_cookie(token, auth.session_max_age())
     redirect(target)
 
 
 def log_out():
     """End this session and go back to the sign-in page."""
-    who = auth.identity()
-    if who.session is not None:
-        accounts.log_out(who.session)
-    auth.clear_session_cookie()
+    auth.sign_out()
     flash("You are signed out.", "info")
     redirect("/login")
 
