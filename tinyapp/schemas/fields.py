@@ -107,6 +107,12 @@ class Flag(fields.Boolean):
     truthy = {True, "true", "True", "1", "on", "yes"}
     falsy = {False, "false", "False", "0", "off", "no", ""}
 
+    def _deserialize(self, value, attr, data, **kwargs) -> bool:
+        # Numbers are refused: 1 == True and 0.0 == False would pass the sets above.
+        if not isinstance(value, (bool, str)):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
 
 class EmailAddress(fields.Email):
     """An e-mail address, trimmed and stored in lower case (addresses match ignoring case)."""

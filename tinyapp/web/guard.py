@@ -7,6 +7,8 @@ right error response. A route without a permission cannot be registered.
 
 import bottle
 
+from tinyapp.db import MAX_ID
+from tinyapp.errors import NotFound
 from tinyapp.web.errors import response_for_exception
 
 PUBLIC = "public"
@@ -31,6 +33,7 @@ class Guard:
         def guarded(*args, **kwargs):
             try:
                 self.check_access(permission)
+                _refuse_impossible_ids(kwargs)
                 return callback(*args, **kwargs)
             except bottle.HTTPResponse:
                 raise
@@ -38,3 +41,10 @@ class Guard:
                 return response_for_exception(exc)
 
         return guarded
+
+
+def _refuse_impossible_ids(url_args: dict) -> None:
+    """Answer 404 for an id in the URL (``<id:int>``) that no row can have, e.g. -1 or 10**30."""
+    for value in url_args.values():
+        if isinstance(value, int) and not 0 < value <= MAX_ID:
+            raise NotFound("There is nothing at this address.")

@@ -7,6 +7,7 @@ what the handler returns; ``openapi.py`` documents the API from the same declara
 """
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -151,7 +152,29 @@ def read_json() -> dict:
         raise BadRequest(f"The body is not valid JSON: {_short(exc)}") from None
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object ({...}).")
+    if _holds_lone_surrogate(data):
+        raise BadRequest("The body is not valid text: a \\uD800-\\uDFFF escape "
+                         "without its pair.")
     return data
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _holds_lone_surrogate(data) -> bool:
+    """Find a string with half a UTF-16 pair ("\\ud800"): JSON allows it, no database does."""
+    pending = [data]
+    while pending:  # a loop, not recursion: the JSON may be nested deeply
+        value = pending.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return True
+        elif isinstance(value, dict):
+            pending.extend(value)
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
 
 
 def _no_constants(name: str):

@@ -10,9 +10,10 @@ from functools import lru_cache
 import bottle
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields
 
 from tinyapp import __version__
+from tinyapp.db import MAX_ID
 from tinyapp.schemas.fields import Money
 from tinyapp.security.permissions import PUBLIC
 from tinyapp.web.api.endpoint import Endpoint
@@ -24,6 +25,11 @@ MONEY = {"type": "string", "pattern": r"^[0-9]{1,8}(\.[0-9]{1,2})?$", "example":
 
 
 class ProblemSchema(Schema):
+    class Meta:
+        # RFC 9457 extension members: e.g. "field" (409 duplicate), "current_version"
+        # (409 stale edit), "retry_after" (429), "database" (503 from /readyz).
+        unknown = INCLUDE
+
     type = fields.String()
     title = fields.String()
     status = fields.Integer()
@@ -75,7 +81,8 @@ def _operation(endpoint: Endpoint, pages: dict) -> dict:
     operation = {"summary": endpoint.summary, "operationId": endpoint.handler.__name__,
                  "tags": [endpoint.path.split("/")[3].split("?")[0]],
                  "parameters": [{"in": "path", "name": name, "required": True,
-                                 "schema": {"type": "integer", "minimum": 1}}
+                                 "schema": {"type": "integer", "minimum": 1,
+                                            "maximum": MAX_ID}}
                                 for name in _PATH_PARAM.findall(endpoint.path)],
                  "responses": {}}
     if endpoint.query is not None:

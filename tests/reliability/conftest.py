@@ -1,0 +1,146 @@
+"""Reliability fixtures: a live tinyapp (waitress in a thread, or a real `tinyapp serve`
+process), an admin with a bearer token, and the few helpers the fault tests share.
+
+Nothing here is mocked: every request crosses a real socket to a real waitress, and the
+database is a real SQLite file or a real PostgreSQL/MariaDB server.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.support import databases
+from tests.support.live import live_server
+from tinyapp import db
+from tinyapp.models import User
+from tinyapp.services import accounts
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def require_tool(ready: bool, reason: str) -> None:
+    """Skip locally, fail under CI=true, when a tool these tests need is missing."""
+    if ready:
+        return
+    if databases.in_ci():
+        pytest.fail(f"CI requires it: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@dataclass
+class Live:
+    """A tinyapp served over real HTTP, and an admin signed in with a bearer token."""
+
+    url: str
+    app: object
+    admin: User
+    token: str
+    session: requests.Session = field(default_factory=requests.Session)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return self.session.get(self.url + path, headers=self.headers, timeout=30, **kwargs)
+
+    def post(self, path: str, json=None, **kwargs) -> requests.Response:
+        return self.session.post(self.url + path, json=json, headers=self.headers,
+                                 timeout=30, **kwargs)
+
+    def restore_admin(self) -> None:
+        """Undo what a fuzzed request may do to the fuzzer's own account.
+
+        A generated PATCH /users/{id} can demote or deactivate this admin (once the
+        fuzzer has created another admin), and DELETE /tokens/{id} can revoke its
+        token. Both are correct behaviour; without this, every later case would just
+        test the 401/403 path.
+        """
+        with db.database.connection_context():
+            admin = User.get_by_id(self.admin.id)
+            if admin.role != "admin" or not admin.is_active:
+                accounts.update_user(admin.id, {"role": "admin", "is_active": True},
+                                     actor=admin)
+            if not self.get("/api/v1/me").ok:
+                _, self.token = accounts.create_token(admin, "fuzzer")
+
+
+@pytest.fixture
+def live(database, settings, make_user):
+    """tinyapp on the engine under test, served by waitress on 127.0.0.1."""
+    admin = make_user("admin")
+    with db.database.connection_context():
+        _, token = accounts.create_token(admin, "reliability")
+    with live_server(settings, threads=4) as (url, app):
+        yield Live(url, app, admin, token)
+
+
+# -- tinyapp as a real process (`python -m tinyapp serve`) --
+
+class ServerProcess:
+    """`python -m tinyapp serve --port 0` in a child process, and what it printed."""
+
+    def __init__(self, data_dir: Path, database_url: str, *flags: str,
+                 env: dict[str, str] | None = None):
+        command = [sys.executable, "-m", "tinyapp", "serve", "--port", "0",
+                   "--data-dir", str(data_dir), "--database-url", database_url,
+                   "--secret-key", "reliability", *flags]
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("TINYAPP_")}
+        environment.update(env or {})
+        self.process = subprocess.Popen(command, cwd=ROOT, env=environment, text=True,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.lines: list[str] = []
+        self.url = self._wait_for_url()
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def _wait_for_url(self) -> str:
+        for line in self.process.stdout:
+            self.lines.append(line)
+            found = re.search(r"serving (http://127\.0\.0\.1:\d+)/", line)
+            if found:
+                return found.group(1)
+        raise RuntimeError("tinyapp did not start:\n" + "".join(self.lines))
+
+    def _drain(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def kill(self) -> None:
+        """SIGKILL: no handler runs, nothing is flushed or closed by tinyapp."""
+        self.process.kill()
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def wait_until(condition, timeout: float, interval: float = 0.05, what: str = "condition"):
+    """Poll condition() until it returns something truthy; fail after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} not reached within {timeout} s")
+        time.sleep(interval)

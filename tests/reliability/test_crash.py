@@ -1,0 +1,177 @@
+"""Crash durability: `tinyapp serve` on SQLite, killed with SIGKILL while orders are placed.
+
+After each kill the same database is opened by a new tinyapp process. Nothing the
+client was told succeeded may be missing, the file must pass SQLite's integrity
+check, and every product's stock must equal the sum of its stock movements (and its
+initial stock less what placed orders took). Five cycles on one database.
+"""
+
+import random
+import sqlite3
+import threading
+from decimal import Decimal
+
+import pytest
+import requests
+
+from tests.reliability.conftest import ServerProcess, wait_until
+from tinyapp import db, migrations
+from tinyapp.services import accounts, catalog, customers
+
+pytestmark = pytest.mark.slow
+
+CYCLES = 5
+PRODUCTS = 12
+INITIAL_STOCK = 100_000
+CLIENTS = 6
+
+
+@pytest.fixture
+def prepared(make_settings, tmp_path):
+    """A migrated SQLite file with products, a customer and a staff token; the app closed."""
+    path = tmp_path / "data" / "tinyapp.db"
+    path.parent.mkdir()
+    settings = make_settings(DATABASE_URL=f"sqlite:///{path}")
+    db.init_database(settings)
+    with db.database.connection_context():
+        migrations.upgrade()
+        staff = accounts.create_user("staff@example.com", "Sam Staff", "a long passphrase 1",
+                                     role="staff")
+        _, token = accounts.create_token(staff, "crash test")
+        product_ids = [catalog.create_product({
+            "sku": f"CR-{n:03d}", "name": f"Crash {n}", "price": Decimal("2.50"),
+            "stock": INITIAL_STOCK}).id for n in range(PRODUCTS)]
+        customer_id = customers.create_customer({"name": "Crash Customer"}).id
+    db.database.close_all()
+    return settings, path, token, product_ids, customer_id
+
+
+class OrderClient:
+    """Places (and sometimes cancels) orders over HTTP; remembers what tinyapp acknowledged.
+
+    ``expected`` maps an order id to the statuses it may have in the database: one
+    status once a 2xx answer reported it, two while a change was sent and its answer
+    never came (the kill cut it), since that change may or may not have committed.
+    """
+
+    def __init__(self, token: str, product_ids: list[int], customer_id: int):
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self.product_ids = product_ids
+        self.customer_id = customer_id
+        self.expected: dict[int, set[str]] = {}
+        self.acknowledged = self.cut = 0
+        self.unexpected: list[str] = []
+        self.lock = threading.Lock()
+
+    def run(self, url: str, stop: threading.Event, seed: int) -> None:
+        """Place orders until stopped or until the server goes away."""
+        rng, session, placed = random.Random(seed), requests.Session(), []
+        while not stop.is_set():
+            try:
+                self._one_order(session, url, rng, placed)
+            except requests.ConnectionError:
+                with self.lock:
+                    self.cut += 1
+                return
+            except requests.Timeout:
+                return self._note("a request timed out")
+
+    def _one_order(self, session, url, rng, placed: list[int]) -> None:
+        lines = [{"product_id": product, "quantity": rng.randint(1, 3)}
+                 for product in rng.sample(self.product_ids, rng.randint(1, 3))]
+        reply = session.post(f"{url}/api/v1/orders", json={
+            "customer_id": self.customer_id, "lines": lines}, headers=self.headers, timeout=30)
+        if reply.status_code != 201:
+            return self._note(f"create: {reply.status_code} {reply.text[:200]}")
+        order_id = reply.json()["id"]
+        self._record(order_id, "draft")
+        self._change(session, url, order_id, "place", "draft", "placed")
+        placed.append(order_id)
+        if rng.random() < 0.2:  # cancel one of this client's placed orders: stock comes back
+            self._change(session, url, placed.pop(rng.randrange(len(placed))), "cancel",
+                         "placed", "cancelled")
+
+    def _change(self, session, url, order_id, action, before, after) -> None:
+        self._record(order_id, before, after)  # in flight: either may be stored
+        reply = session.post(f"{url}/api/v1/orders/{order_id}/{action}", headers=self.headers,
+                             timeout=30)
+        if reply.status_code != 200:
+            return self._note(f"{action}: {reply.status_code} {reply.text[:200]}")
+        self._record(order_id, reply.json()["status"])
+
+    def _record(self, order_id: int, *statuses: str) -> None:
+        with self.lock:
+            self.expected[order_id] = set(statuses)
+            self.acknowledged += len(statuses) == 1
+
+    def _note(self, problem: str) -> None:
+        with self.lock:
+            self.unexpected.append(problem)
+
+
+def test_sigkill_during_order_placement_loses_nothing_acknowledged(prepared):
+    settings, path, token, product_ids, customer_id = prepared
+    client = OrderClient(token, product_ids, customer_id)
+    rng = random.Random(8)
+    url = f"sqlite:///{path}"
+    for cycle in range(CYCLES):
+        server = ServerProcess(settings.DATA_DIR, url, "--threads", "4")
+        try:
+            stop = threading.Event()
+            workers = [threading.Thread(target=client.run, args=(server.url, stop, cycle * 10 + n))
+                       for n in range(CLIENTS)]
+            for worker in workers:
+                worker.start()
+            # Kill once writes are flowing, after a different number of them each cycle.
+            target = client.acknowledged + rng.randint(40, 200)
+            wait_until(lambda t=target: client.acknowledged >= t or client.unexpected,
+                       timeout=120, what=f"{target} acknowledged changes")
+            server.kill()
+            stop.set()
+            for worker in workers:
+                worker.join(timeout=60)
+        finally:
+            server.stop()
+        assert client.unexpected == []
+        _check_database(path, client.expected)
+
+    # A new process on the same file serves and takes orders as before.
+    server = ServerProcess(settings.DATA_DIR, url)
+    try:
+        before, stop = client.acknowledged, threading.Event()
+        worker = threading.Thread(target=client.run, args=(server.url, stop, 99))
+        worker.start()
+        wait_until(lambda: client.acknowledged >= before + 20 or client.unexpected,
+                   timeout=60, what="orders after the last restart")
+        stop.set()
+        worker.join(timeout=60)
+    finally:
+        server.stop()
+    assert client.unexpected == []
+    _check_database(path, client.expected)
+    print(f"{CYCLES} SIGKILLs: {len(client.expected)} orders, {client.acknowledged} "
+          f"acknowledged changes, {client.cut} requests cut by a kill")
+
+
+def _check_database(path, expected: dict[int, set[str]]) -> None:
+    """Integrity, every acknowledged order as it was reported, stock = movements."""
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+        stored = dict(connection.execute("SELECT id, status FROM orders"))
+        missing = {o: s for o, s in expected.items() if stored.get(o) not in s}
+        assert missing == {}, f"acknowledged but not stored as reported: {missing}"
+        drift = connection.execute("""
+            SELECT p.id, p.stock, COALESCE(SUM(m.delta), 0) FROM products p
+            LEFT JOIN stock_movements m ON m.product_id = p.id
+            GROUP BY p.id, p.stock HAVING p.stock != COALESCE(SUM(m.delta), 0)""").fetchall()
+        assert drift == [], f"stock differs from its movements: {drift}"
+        taken = dict(connection.execute("""
+            SELECT l.product_id, SUM(l.quantity) FROM order_lines l
+            JOIN orders o ON o.id = l.order_id
+            WHERE o.status IN ('placed', 'fulfilled') GROUP BY l.product_id"""))
+        for product_id, stock in connection.execute("SELECT id, stock FROM products"):
+            assert stock == INITIAL_STOCK - taken.get(product_id, 0), product_id
+    finally:
+        connection.close()
