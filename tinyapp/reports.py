@@ -62,19 +62,11 @@ def _periods(period: str, start: dt.date, end: dt.date) -> list[str]:
 def top_products(start: dt.date, end: dt.date, limit: int = 10) -> dict:
     """The products that brought in the most money from start to end."""
     def compute():
-        daily = ProductDailySales
-        cents = fn.SUM(daily.amount).coerce(False)
-        rows = list(daily.select(daily.product.alias("product_id"),
-                                 fn.SUM(daily.quantity).coerce(False).alias("quantity"),
-                                 cents.alias("cents"))
-                    .where(daily.day.between(start, end))
-                    .group_by(daily.product)
-                    .having(fn.SUM(daily.quantity) > 0)
-                    .order_by(cents.desc(), daily.product).limit(limit).dicts())
-        names = _product_names([row["product_id"] for row in rows])
+        rows = _sold_per(ProductDailySales.product, start, end, limit)
+        names = _product_names([row["key"] for row in rows])
         return {"from": start.isoformat(), "to": end.isoformat(), "items": [
-            {**names[row["product_id"]], "quantity": int(row["quantity"]),
-             "amount": _money(row["cents"])} for row in rows]}
+            {**names[row["key"]], "quantity": row["quantity"], "amount": row["amount"]}
+            for row in rows]}
     return cache.cached("top-products", {"f": start, "t": end, "n": limit}, compute,
                         topics=("sales", "catalog"))
 
@@ -82,25 +74,32 @@ def top_products(start: dt.date, end: dt.date, limit: int = 10) -> dict:
 def sales_by_category(start: dt.date, end: dt.date) -> dict:
     """Money and units sold per category from start to end (products without one: null)."""
     def compute():
-        daily = ProductDailySales
-        cents = fn.SUM(daily.amount).coerce(False)
-        rows = list(daily.select(daily.category.alias("category_id"),
-                                 fn.SUM(daily.quantity).coerce(False).alias("quantity"),
-                                 cents.alias("cents"))
-                    .where(daily.day.between(start, end))
-                    .group_by(daily.category)
-                    .having(fn.SUM(daily.quantity) > 0)
-                    .order_by(cents.desc()).dicts())
-        ids = [row["category_id"] for row in rows if row["category_id"] is not None]
+        rows = _sold_per(ProductDailySales.category, start, end)
+        ids = [row["key"] for row in rows if row["key"] is not None]
         names = dict(Category.select(Category.id, Category.name)
                      .where(Category.id.in_(ids)).tuples()) if ids else {}
         return {"from": start.isoformat(), "to": end.isoformat(), "items": [
-            {"category_id": row["category_id"],
-             "name": names.get(row["category_id"], "(no category)"),
-             "quantity": int(row["quantity"]), "amount": _money(row["cents"])}
-            for row in rows]}
+            {"category_id": row["key"], "name": names.get(row["key"], "(no category)"),
+             "quantity": row["quantity"], "amount": row["amount"]} for row in rows]}
     return cache.cached("categories", {"f": start, "t": end}, compute,
                         topics=("sales", "catalog"))
+
+
+def _sold_per(column, start: dt.date, end: dt.date, limit: int | None = None) -> list[dict]:
+    """Units and money sold from start to end per value of a column, most money first."""
+    daily = ProductDailySales
+    cents = fn.SUM(daily.amount).coerce(False)
+    query = (daily.select(column.alias("key"),
+                          fn.SUM(daily.quantity).coerce(False).alias("quantity"),
+                          cents.alias("cents"))
+             .where(daily.day.between(start, end))
+             .group_by(column)
+             .having(fn.SUM(daily.quantity) > 0)
+             .order_by(cents.desc(), column))
+    if limit is not None:
+        query = query.limit(limit)
+    return [{"key": row["key"], "quantity": int(row["quantity"]),
+             "amount": _money(row["cents"])} for row in query.dicts()]
 
 
 def low_stock(limit: int = 50) -> dict:
