@@ -21,5 +21,8 @@ def live_server(settings, threads: int = 4):
     try:
         yield f"http://127.0.0.1:{server.effective_port}", app
     finally:
+        # Stop the worker threads first: closing the sockets under a busy worker makes
+        # it fail to wake the main loop (EBADF) and print a traceback.
+        server.task_dispatcher.shutdown(timeout=10)
         server.close()
         thread.join(timeout=10)
