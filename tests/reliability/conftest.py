@@ -11,17 +11,20 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import requests
+import waitress
 
 from tests.support import databases
-from tests.support.live import live_server
 from tinyapp import db
 from tinyapp.models import User
+from tinyapp.server import waitress_options
 from tinyapp.services import accounts
+from tinyapp.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,13 +76,37 @@ class Live:
                 _, self.token = accounts.create_token(admin, "fuzzer")
 
 
+@contextmanager
+def serve_in_thread(settings, threads: int = 4):
+    """Serve tinyapp with waitress (tinyapp's own options) on 127.0.0.1; yield (URL, app).
+
+    Unlike tests.support.live it also ends the clients' keep-alive connections, which
+    would otherwise keep waitress running until its channel timeout.
+    """
+    app = create_app(settings)
+    server = waitress.create_server(app, **{**waitress_options(settings),
+                                            "host": "127.0.0.1", "port": 0,
+                                            "threads": threads})
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}", app
+    finally:
+        for channel in list(server._map.values()):
+            channel.will_close = True  # closed by the server's own thread
+        server.pull_trigger()
+        server.close()
+        thread.join(timeout=10)
+        server.task_dispatcher.shutdown()
+
+
 @pytest.fixture
 def live(database, settings, make_user):
     """tinyapp on the engine under test, served by waitress on 127.0.0.1."""
     admin = make_user("admin")
     with db.database.connection_context():
         _, token = accounts.create_token(admin, "reliability")
-    with live_server(settings, threads=4) as (url, app):
+    with serve_in_thread(settings) as (url, app):
         yield Live(url, app, admin, token)
 
 

@@ -19,7 +19,9 @@ class Password(fields.String):
 
 
 class LoginSchema(StrictSchema):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    # Any text (the answer to a malformed address is the same "wrong e-mail or password"),
+    # but never control characters: PostgreSQL refuses a NUL in a query parameter.
+    email = Text(254, min_length=1, required=True)
     password = Password(required=True)
 
 

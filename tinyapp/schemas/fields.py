@@ -59,6 +59,9 @@ class WholeNumber(fields.Integer):
         raise self.make_error("invalid")
 
 
+_AMOUNT = re.compile(r"\s*-?[0-9]+(\.[0-9]+)?\s*")
+
+
 class Money(fields.Field):
     """An amount with at most two decimals, from "12.50", 12.5 or 12; sent as "12.50"."""
 
@@ -71,8 +74,10 @@ class Money(fields.Field):
         return None if value is None else f"{Decimal(value):.2f}"
 
     def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
             raise self.make_error("invalid")
+        if isinstance(value, str) and not _AMOUNT.fullmatch(value):
+            raise self.make_error("invalid")  # Decimal() would also take "1_000", "1e3"
         try:
             amount = Decimal(str(value).strip())
         except InvalidOperation:

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import bottle
 from marshmallow import Schema
@@ -143,7 +144,9 @@ def read_json() -> dict:
     """Read the body as a JSON object, with a 400 that says what is wrong otherwise."""
     raw = read_body(("application/json",))
     try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
+        # Decimal, not float: 1e-400 would silently become 0.0, and money must be exact.
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constants,
+                          parse_float=Decimal)
     except UnicodeDecodeError:
         raise BadRequest("The body is not valid UTF-8.") from None
     except RecursionError:
