@@ -10,6 +10,7 @@ from pathlib import Path
 import bottle
 
 from tinyapp import cache, db, querylog
+from tinyapp.metrics import Metrics
 from tinyapp.security.permissions import PUBLIC
 from tinyapp.security.throttle import LoginThrottle
 from tinyapp.web import api, auth, errors, health, pages
@@ -23,10 +24,11 @@ STATIC = Path(__file__).parent / "static"
 class App(RequestMiddleware):
     """The WSGI application; ``.bottle`` holds the routes (for tests and tools)."""
 
-    def __init__(self, bottle_app, settings):
-        super().__init__(bottle_app, settings)
+    def __init__(self, bottle_app, settings, metrics: Metrics):
+        super().__init__(bottle_app, settings, observers=[metrics.observe])
         self.bottle = bottle_app
         self.settings = settings
+        self.metrics = metrics
 
 
 def create_app(settings) -> App:
@@ -43,14 +45,16 @@ def create_app(settings) -> App:
     app.add_hook("after_request", _release_connection)
     errors.install(app)
 
+    metrics = Metrics(settings)
     health.install(app)
+    metrics.install(app)
     api.install(app)
     pages.install(app)
     app.route("/static/<path:path>", "GET", _static_file, permission=PUBLIC)
 
     for route in app.routes:
         route.prepare()  # build every guarded callback now, so a bad route fails at start
-    return App(app, settings)
+    return App(app, settings, metrics)
 
 
 def _static_file(path):
