@@ -95,9 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", parents=[common], help="fill an empty database with "
                                "deterministic sample data")
-    demo.add_argument("--size", choices=["small", "large"], default="small",
-                      help="small: a shop's year (default); large: 100,000 products and "
-                           "about 1,000,000 order lines")
+    demo.add_argument("--size", choices=["small", "medium", "large"], default="small",
+                      help="small: a shop's year (default); medium: 20,000 products; "
+                           "large: 100,000 products and about 1,000,000 order lines")
     demo.set_defaults(command=cmd_demo)
 
     createuser = commands.add_parser("createuser", parents=[common], help="add a user")
