@@ -57,7 +57,12 @@ class _Timed:
 
 
 class SqliteDatabase(_Timed, PooledSqliteDatabase):
-    pass
+    def rollback(self):
+        # After a full disk or an I/O error SQLite has already rolled back by itself;
+        # a ROLLBACK then fails ("no transaction is active") and hides the real error.
+        if not self.is_closed() and not self.connection().in_transaction:
+            return None
+        return super().rollback()
 
 
 class PostgresqlDatabase(_Timed, PooledPostgresqlDatabase):

@@ -6,6 +6,7 @@ database is a real SQLite file or a real PostgreSQL/MariaDB server.
 """
 
 import os
+import random
 import re
 import subprocess
 import sys
@@ -108,6 +109,80 @@ def live(database, settings, make_user):
         _, token = accounts.create_token(admin, "reliability")
     with serve_in_thread(settings) as (url, app):
         yield Live(url, app, admin, token)
+
+
+# -- a client that places orders and remembers what was acknowledged --
+
+class OrderClient:
+    """Places (and sometimes cancels) orders over HTTP; remembers what tinyapp acknowledged.
+
+    ``expected`` maps an order id to the statuses it may have in the database: one
+    status once a 2xx answer reported it, two while a change was sent and its answer
+    never came (the kill cut it), since that change may or may not have committed.
+    """
+
+    def __init__(self, token: str, product_ids: list[int], customer_id: int):
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self.product_ids = product_ids
+        self.customer_id = customer_id
+        self.expected: dict[int, set[str]] = {}
+        self.acknowledged = self.cut = 0
+        self.unavailable: list[float] = []  # seconds each 503 took
+        self.unexpected: list[str] = []
+        self.lock = threading.Lock()
+
+    def run(self, url: str, stop: threading.Event, seed: int) -> None:
+        """Place orders until stopped or until the server goes away (503s: go on)."""
+        rng, session, placed = random.Random(seed), requests.Session(), []
+        while not stop.is_set():
+            try:
+                self._one_order(session, url, rng, placed)
+            except requests.ConnectionError:
+                with self.lock:
+                    self.cut += 1
+                return
+            except requests.Timeout:
+                return self._note("a request timed out")
+
+    def _one_order(self, session, url, rng, placed: list[int]) -> None:
+        lines = [{"product_id": product, "quantity": rng.randint(1, 3)}
+                 for product in rng.sample(self.product_ids, rng.randint(1, 3))]
+        reply = session.post(f"{url}/api/v1/orders", json={
+            "customer_id": self.customer_id, "lines": lines}, headers=self.headers, timeout=30)
+        if reply.status_code != 201:
+            return self._refused("create", reply)
+        order_id = reply.json()["id"]
+        self._record(order_id, "draft")
+        self._change(session, url, order_id, "place", "draft", "placed")
+        placed.append(order_id)
+        if rng.random() < 0.2:  # cancel one of this client's placed orders: stock comes back
+            self._change(session, url, placed.pop(rng.randrange(len(placed))), "cancel",
+                         "placed", "cancelled")
+
+    def _change(self, session, url, order_id, action, before, after) -> None:
+        self._record(order_id, before, after)  # in flight: either may be stored
+        reply = session.post(f"{url}/api/v1/orders/{order_id}/{action}", headers=self.headers,
+                             timeout=30)
+        if reply.status_code != 200:
+            return self._refused(action, reply)
+        self._record(order_id, reply.json()["status"])
+
+    def _record(self, order_id: int, *statuses: str) -> None:
+        with self.lock:
+            self.expected[order_id] = set(statuses)
+            self.acknowledged += len(statuses) == 1
+
+    def _refused(self, action: str, reply: requests.Response) -> None:
+        """A 503 (database away) is an answer; anything else is a problem."""
+        if reply.status_code == 503 and reply.headers.get("Retry-After"):
+            with self.lock:
+                self.unavailable.append(reply.elapsed.total_seconds())
+        else:
+            self._note(f"{action}: {reply.status_code} {reply.text[:200]}")
+
+    def _note(self, problem: str) -> None:
+        with self.lock:
+            self.unexpected.append(problem)
 
 
 # -- tinyapp as a real process (`python -m tinyapp serve`) --

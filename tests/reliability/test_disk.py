@@ -1,0 +1,149 @@
+"""A full disk and a read-only data folder under a live tinyapp on SQLite.
+
+The database lives on a 2 MB tmpfs mounted by the test (a real filesystem that really
+runs out of space, or is really remounted read-only). On a full disk writes must fail
+with a clear 503 and a log line naming the cause, reads must keep working, a failed
+write must leave nothing behind, and writes must work again once there is room.
+
+A backup to a full or read-only destination is covered in tests/test_backup_files.py
+(test_a_full_disk_fails_cleanly_and_leaves_nothing, test_a_read_only_disk_fails_cleanly)
+and its answer over the API in tests/test_backup_api.py; not repeated here.
+"""
+
+import logging
+import os
+import sqlite3
+import subprocess
+from decimal import Decimal
+
+import pytest
+import requests
+
+from tests.reliability.conftest import require_tool, serve_in_thread
+from tinyapp import db, migrations
+from tinyapp.services import accounts, catalog
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 2 MB tmpfs of its own, unmounted afterwards whatever happened."""
+    point = tmp_path / "disk"
+    point.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0777",
+                             "tinyapp-disk-test", str(point)], capture_output=True, text=True)
+    require_tool(result.returncode == 0, f"cannot mount a tmpfs ({result.stderr.strip()}): "
+                                         "run as root")
+    try:
+        yield point
+    finally:
+        subprocess.run(["umount", "-l", str(point)], check=True)
+
+
+@pytest.fixture
+def app_on_small_disk(small_disk, make_settings):
+    path = small_disk / "tinyapp.db"
+    settings = make_settings(DATABASE_URL=f"sqlite:///{path}", POOL_TIMEOUT=2)
+    db.init_database(settings)
+    with db.database.connection_context():
+        migrations.upgrade()
+        admin = accounts.create_user("admin@example.com", "Admin", "a long passphrase 3",
+                                     role="admin")
+        _, token = accounts.create_token(admin, "disk")
+        catalog.create_product({"sku": "D-1", "name": "Disk", "price": Decimal("1.00"),
+                                "stock": 5})
+    db.database.close_all()
+    with serve_in_thread(settings) as (url, _):
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {token}"
+        yield url, session, path
+    db.database.close_all()
+
+
+def _import(session, url, rows: int, prefix: str) -> requests.Response:
+    """One CSV import: all rows in one transaction (about 2 KB each)."""
+    lines = ["sku,name,price,stock,description"]
+    lines += [f"{prefix}-{n},Bulk {n},1.00,1,{os.urandom(1000).hex()}" for n in range(rows)]
+    return session.post(f"{url}/api/v1/imports/products", data="\n".join(lines).encode(),
+                        headers={"Content-Type": "text/csv"}, timeout=60)
+
+
+def _fill(folder, leave: int = 0) -> None:
+    """Write a file that takes all the space left (but `leave` bytes)."""
+    free = os.statvfs(folder).f_bavail * os.statvfs(folder).f_frsize
+    with open(folder / "filler", "wb") as handle:
+        try:
+            handle.write(b"\0" * max(free - leave, 0))
+        except OSError:
+            pass  # full: that is the point
+
+
+def test_a_full_disk_fails_writes_clearly_keeps_reads_and_leaves_nothing(app_on_small_disk,
+                                                                         caplog):
+    url, session, path = app_on_small_disk
+    count = lambda: len(session.get(f"{url}/api/v1/products?limit=100").json()["items"])  # noqa: E731
+    assert count() == 1
+    _fill(path.parent)
+
+    with caplog.at_level(logging.ERROR, logger="tinyapp.web"):
+        refused = [_import(session, url, 400, "FULL"),
+                   session.post(f"{url}/api/v1/products", timeout=30, json={
+                       "sku": "ONE", "name": "One", "price": "1", "stock": 1,
+                       "description": "x" * 5000})]
+    for reply in refused:
+        assert reply.status_code in (500, 503), reply.text
+        assert reply.headers["Content-Type"] == "application/problem+json"
+        assert "Traceback" not in reply.text
+    assert "disk is full" in caplog.text  # the log line names the cause
+
+    for read in ("/api/v1/products", "/api/v1/products/1", "/api/v1/reports/low-stock",
+                 "/readyz"):
+        assert session.get(url + read, timeout=30).status_code == 200, read
+    assert count() == 1  # nothing half-written
+
+    (path.parent / "filler").unlink()
+    assert _import(session, url, 50, "ROOM").status_code == 200
+    assert count() == 51
+    _check_integrity(path)
+
+
+def test_a_read_only_data_folder_answers_503_and_recovers_without_restart(app_on_small_disk,
+                                                                         caplog):
+    """SQLite cannot open a WAL database on a read-only filesystem, even to read it.
+
+    So on a read-only data folder reads fail too (but for cached lists), cleanly: 503
+    with the reason in the log, and all works again once the folder is writable, without
+    a restart.
+    """
+    url, session, path = app_on_small_disk
+    assert session.get(f"{url}/api/v1/products", timeout=30).status_code == 200
+    db.database.close_all()  # no file open (as after a restart): the remount can happen
+    subprocess.run(["mount", "-o", "remount,ro", str(path.parent)], check=True)
+    try:
+        with caplog.at_level(logging.ERROR, logger="tinyapp.web"):
+            replies = [session.post(f"{url}/api/v1/categories", json={"name": "Nope"},
+                                    timeout=30),
+                       session.get(f"{url}/api/v1/products/1", timeout=30)]
+        for reply in replies:
+            assert reply.status_code == 503, reply.text
+            assert reply.headers["Content-Type"] == "application/problem+json"
+            assert reply.elapsed.total_seconds() < 5
+        assert "unable to open database file" in caplog.text
+        # A list read before, cached until a write changes it, is still served.
+        assert session.get(f"{url}/api/v1/products", timeout=30).status_code == 200
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(path.parent)], check=True)
+    assert session.post(f"{url}/api/v1/categories", json={"name": "Yes"},
+                        timeout=30).status_code == 201
+    assert [c["name"] for c in session.get(f"{url}/api/v1/categories").json()["items"]] == [
+        "Yes"]
+    _check_integrity(path)
+
+
+def _check_integrity(path) -> None:
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        connection.close()
