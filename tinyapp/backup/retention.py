@@ -7,9 +7,10 @@ Three tiers, each keeping a backup that any tier wants:
 - optionally the newest backup of each of the ``weekly`` most recent ISO weeks.
 
 With backups every 6 hours, keep=8, daily=7, weekly=8 holds two days in full, a week
-of dailies and two months of weeklies: 15 backups or so. Folders that are not readable
-backups are never deleted (a person should look at them); the leftovers of a backup that
-crashed half-way (``.partial-…``, more than a day old) are.
+of dailies and two months of weeklies: about twenty backups. Only BACKUP_KEEP is a
+setting so far (make_backup prunes with it alone); the tiers are prune()'s arguments.
+Folders that are not readable backups are never deleted (a person should look at them);
+the leftovers of a backup that crashed half-way (``.partial-…``, over a day old) are.
 """
 
 import datetime as dt
