@@ -46,7 +46,11 @@ class BackupSchedule:
             return self._ran.wait_for(lambda: self.runs >= count, timeout)
 
     def _run(self) -> None:
-        age = last_backup_age_seconds(self.settings)
+        try:
+            age = last_backup_age_seconds(self.settings)
+        except OSError as exc:  # an unreadable BACKUP_DIR: the backup will say more
+            log.error("cannot list the backups: %s", exc)
+            age = None
         delay = 0 if age is None else max(0.0, self.interval - age)
         while not self._stopping.wait(delay):
             self._back_up_once()
