@@ -25,13 +25,20 @@ log = logging.getLogger("tinyapp.cache")
 
 
 class MemoryCache:
-    """A thread-safe, bounded LRU dictionary whose entries expire."""
+    """A thread-safe LRU dictionary whose entries expire, bounded in entries and in bytes.
 
-    def __init__(self, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic):
-        self._entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+    The byte bound matters: stale entries (of an old generation) leave only by LRU, and
+    one cached page can be large, so a count alone would let memory grow to gigabytes.
+    """
+
+    def __init__(self, max_entries: int = 10_000, max_bytes: int = 32_000_000,
+                 clock: Callable[[], float] = time.monotonic):
+        self._entries: OrderedDict[str, tuple[float, Any, int]] = OrderedDict()
         self._generations: dict[str, int] = {}  # apart from the entries: never evicted
         self._lock = threading.Lock()
         self._max = max_entries
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._clock = clock
 
     def get(self, key: str) -> Any | None:
@@ -39,23 +46,30 @@ class MemoryCache:
             entry = self._entries.get(key)
             if entry is None:
                 return None
-            expires, value = entry
+            expires, value, _ = entry
             if expires < self._clock():
-                del self._entries[key]
+                self._drop(key)
                 return None
             self._entries.move_to_end(key)
             return value
 
     def set(self, key: str, value: Any, ttl: float) -> None:
+        size = len(value) if isinstance(value, str) else len(json.dumps(value, default=str))
         with self._lock:
-            self._entries[key] = (self._clock() + ttl, value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
+            self._drop(key)
+            self._entries[key] = (self._clock() + ttl, value, size)
+            self._bytes += size
+            while len(self._entries) > self._max or self._bytes > self._max_bytes:
+                self._drop(next(iter(self._entries)))  # the least recently used
 
     def delete(self, key: str) -> None:
         with self._lock:
-            self._entries.pop(key, None)
+            self._drop(key)
+
+    def _drop(self, key: str) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= entry[2]
 
     def generation(self, topic: str) -> str:
         with self._lock:
@@ -68,6 +82,7 @@ class MemoryCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
 
     def ping(self) -> bool:
         return True

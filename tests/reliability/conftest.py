@@ -14,6 +14,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -21,10 +22,10 @@ import requests
 import waitress
 
 from tests.support import databases
-from tinyapp import db
+from tinyapp import db, migrations
 from tinyapp.models import User
 from tinyapp.server import waitress_options
-from tinyapp.services import accounts
+from tinyapp.services import accounts, catalog, customers
 from tinyapp.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,6 +110,31 @@ def live(database, settings, make_user):
         _, token = accounts.create_token(admin, "reliability")
     with serve_in_thread(settings) as (url, app):
         yield Live(url, app, admin, token)
+
+
+# -- a SQLite shop for `tinyapp serve` processes --
+
+INITIAL_STOCK = 100_000
+
+
+@pytest.fixture
+def sqlite_shop(make_settings, tmp_path):
+    """A migrated SQLite file with products, a customer and a staff token; the app closed."""
+    path = tmp_path / "data" / "tinyapp.db"
+    path.parent.mkdir()
+    settings = make_settings(DATABASE_URL=f"sqlite:///{path}")
+    db.init_database(settings)
+    with db.database.connection_context():
+        migrations.upgrade()
+        staff = accounts.create_user("staff@example.com", "Sam Staff", "a long passphrase 1",
+                                     role="staff")
+        _, token = accounts.create_token(staff, "crash test")
+        product_ids = [catalog.create_product({
+            "sku": f"CR-{n:03d}", "name": f"Crash {n}", "price": Decimal("2.50"),
+            "stock": INITIAL_STOCK}).id for n in range(12)]
+        customer_id = customers.create_customer({"name": "Crash Customer"}).id
+    db.database.close_all()
+    return settings, path, token, product_ids, customer_id
 
 
 # -- a client that places orders and remembers what was acknowledged --

@@ -9,44 +9,19 @@ initial stock less what placed orders took). Five cycles on one database.
 import random
 import sqlite3
 import threading
-from decimal import Decimal
 
 import pytest
 
-from tests.reliability.conftest import OrderClient, ServerProcess, wait_until
-from tinyapp import db, migrations
-from tinyapp.services import accounts, catalog, customers
+from tests.reliability.conftest import INITIAL_STOCK, OrderClient, ServerProcess, wait_until
 
 pytestmark = pytest.mark.slow
 
 CYCLES = 5
-PRODUCTS = 12
-INITIAL_STOCK = 100_000
 CLIENTS = 6
 
 
-@pytest.fixture
-def prepared(make_settings, tmp_path):
-    """A migrated SQLite file with products, a customer and a staff token; the app closed."""
-    path = tmp_path / "data" / "tinyapp.db"
-    path.parent.mkdir()
-    settings = make_settings(DATABASE_URL=f"sqlite:///{path}")
-    db.init_database(settings)
-    with db.database.connection_context():
-        migrations.upgrade()
-        staff = accounts.create_user("staff@example.com", "Sam Staff", "a long passphrase 1",
-                                     role="staff")
-        _, token = accounts.create_token(staff, "crash test")
-        product_ids = [catalog.create_product({
-            "sku": f"CR-{n:03d}", "name": f"Crash {n}", "price": Decimal("2.50"),
-            "stock": INITIAL_STOCK}).id for n in range(PRODUCTS)]
-        customer_id = customers.create_customer({"name": "Crash Customer"}).id
-    db.database.close_all()
-    return settings, path, token, product_ids, customer_id
-
-
-def test_sigkill_during_order_placement_loses_nothing_acknowledged(prepared):
-    settings, path, token, product_ids, customer_id = prepared
+def test_sigkill_during_order_placement_loses_nothing_acknowledged(sqlite_shop):
+    settings, path, token, product_ids, customer_id = sqlite_shop
     client = OrderClient(token, product_ids, customer_id)
     rng = random.Random(8)
     url = f"sqlite:///{path}"
