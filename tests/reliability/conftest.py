@@ -154,6 +154,7 @@ class OrderClient:
         self.expected: dict[int, set[str]] = {}
         self.acknowledged = self.cut = 0
         self.unavailable: list[float] = []  # seconds each 503 took
+        self.slowest = 0.0  # seconds, of any answer
         self.unexpected: list[str] = []
         self.lock = threading.Lock()
 
@@ -173,8 +174,8 @@ class OrderClient:
     def _one_order(self, session, url, rng, placed: list[int]) -> None:
         lines = [{"product_id": product, "quantity": rng.randint(1, 3)}
                  for product in rng.sample(self.product_ids, rng.randint(1, 3))]
-        reply = session.post(f"{url}/api/v1/orders", json={
-            "customer_id": self.customer_id, "lines": lines}, headers=self.headers, timeout=30)
+        reply = self._timed(session.post(f"{url}/api/v1/orders", json={
+            "customer_id": self.customer_id, "lines": lines}, headers=self.headers, timeout=30))
         if reply.status_code != 201:
             return self._refused("create", reply)
         order_id = reply.json()["id"]
@@ -187,8 +188,8 @@ class OrderClient:
 
     def _change(self, session, url, order_id, action, before, after) -> None:
         self._record(order_id, before, after)  # in flight: either may be stored
-        reply = session.post(f"{url}/api/v1/orders/{order_id}/{action}", headers=self.headers,
-                             timeout=30)
+        reply = self._timed(session.post(f"{url}/api/v1/orders/{order_id}/{action}",
+                                         headers=self.headers, timeout=30))
         if reply.status_code != 200:
             return self._refused(action, reply)
         self._record(order_id, reply.json()["status"])
@@ -197,6 +198,11 @@ class OrderClient:
         with self.lock:
             self.expected[order_id] = set(statuses)
             self.acknowledged += len(statuses) == 1
+
+    def _timed(self, reply: requests.Response) -> requests.Response:
+        with self.lock:
+            self.slowest = max(self.slowest, reply.elapsed.total_seconds())
+        return reply
 
     def _refused(self, action: str, reply: requests.Response) -> None:
         """A 503 (database away) is an answer; anything else is a problem."""
