@@ -44,6 +44,8 @@ SAMPLES = {
     "BACKUP_DIR": ("/srv/backup-a", "/srv/backup-b", "/srv/backup-c"),
     "BACKUP_INTERVAL": ("1h", "90m", "1d"),
     "BACKUP_KEEP": ("3", "5", "7"),
+    "BACKUP_KEEP_DAILY": ("0", "7", "14"),
+    "BACKUP_KEEP_WEEKLY": ("0", "4", "8"),
     "BACKUP_COPY_TO": ("/mnt/a", "/mnt/b", "/mnt/c"),
     "LOG_LEVEL": ("debug", "warning", "error"),
     "LOG_FORMAT": ("json", "text", "json"),

@@ -142,6 +142,10 @@ SETTINGS = [
     Setting("BACKUP_INTERVAL", 0, "Back up on this schedule while serving "
             "(e.g. 6h, 1d); 0 turns it off.", duration),
     Setting("BACKUP_KEEP", 14, "Newest backups kept by retention.", integer(1, 100000)),
+    Setting("BACKUP_KEEP_DAILY", 0, "Also keep the newest backup of this many recent days "
+            "(0: off).", integer(0, 100000)),
+    Setting("BACKUP_KEEP_WEEKLY", 0, "Also keep the newest backup of this many recent weeks "
+            "(0: off).", integer(0, 100000)),
     Setting("BACKUP_COPY_TO", "", "Second folder every backup is copied to and checked in.",
             optional_path),
     Setting("LOG_LEVEL", "info", "Least severe log level written.",

@@ -73,8 +73,6 @@ class _ReadAtScrape:
 
 
 def _last_backup_age(settings) -> float | None:
-    try:
-        from tinyapp import backup
-    except ImportError:  # the backups package is optional for metrics
-        return None
+    from tinyapp import backup  # at scrape time: the backup package is not needed to start
+
     return backup.last_backup_age_seconds(settings)

@@ -71,11 +71,16 @@ def _copy_and_prune(settings: Settings, folder: Path) -> str | None:
     if settings.BACKUP_COPY_TO:
         try:
             copy_backup(folder, settings.BACKUP_COPY_TO)
-            prune(settings.BACKUP_COPY_TO, settings.BACKUP_KEEP)
+            _prune(settings, settings.BACKUP_COPY_TO)
         except (BackupError, OSError) as exc:
             problem = f"copying it to {settings.BACKUP_COPY_TO} failed: {exc}"
-    prune(settings.BACKUP_DIR, settings.BACKUP_KEEP)
+    _prune(settings, settings.BACKUP_DIR)
     return problem
+
+
+def _prune(settings: Settings, folder: Path) -> None:
+    prune(folder, settings.BACKUP_KEEP, settings.BACKUP_KEEP_DAILY,
+          settings.BACKUP_KEEP_WEEKLY)
 
 
 def list_backups(settings: Settings) -> list[BackupInfo]:

@@ -7,8 +7,8 @@ Three tiers, each keeping a backup that any tier wants:
 - optionally the newest backup of each of the ``weekly`` most recent ISO weeks.
 
 With backups every 6 hours, keep=8, daily=7, weekly=8 holds two days in full, a week
-of dailies and two months of weeklies: about twenty backups. Only BACKUP_KEEP is a
-setting so far (make_backup prunes with it alone); the tiers are prune()'s arguments.
+of dailies and two months of weeklies: about twenty backups (BACKUP_KEEP,
+BACKUP_KEEP_DAILY and BACKUP_KEEP_WEEKLY; the tiers are off by default).
 Folders that are not readable backups are never deleted (a person should look at them);
 the leftovers of a backup that crashed half-way (``.partial-…``, over a day old) are.
 """

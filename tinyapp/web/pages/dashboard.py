@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import bottle
 
-from tinyapp import reports
+from tinyapp import backup, reports
 from tinyapp.models import Order
 from tinyapp.pagination import paginate
 from tinyapp.web import charts
@@ -29,7 +29,18 @@ def dashboard():
                 open_orders=reports.open_orders(),
                 low_stock=reports.low_stock(8)["items"],
                 recent=paginate(Order.listing(), "-created_at", 8).items,
-                last_30=last_30, chart=chart)
+                last_30=last_30, chart=chart, backup_warning=backup_warning())
+
+
+def backup_warning() -> str | None:
+    """Say so when the newest backup is more than a day old (or there is none)."""
+    settings = bottle.request.app.config["tinyapp.settings"]
+    age = backup.last_backup_age_seconds(settings)
+    if age is None:
+        return "No backup has been made yet."
+    if age > 86400:
+        return f"The newest backup is {age / 86400:.1f} days old."
+    return None
 
 
 def install(app: bottle.Bottle) -> None:

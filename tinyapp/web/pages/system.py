@@ -1,13 +1,16 @@
-"""The system page (admins): database engine and version, pool, migrations, cache, slow SQL."""
+"""The system page (admins): database engine and version, pool, migrations, cache, slow SQL,
+and backups (the list, "back up now", downloads through the API's download link)."""
 
 import datetime as dt
 import platform
 
 import bottle
 
-from tinyapp import __version__, cache, db, migrations, querylog
+from tinyapp import __version__, backup, cache, db, migrations, querylog
 from tinyapp.config import mask_url
-from tinyapp.web.pages.view import page
+from tinyapp.web import auth
+from tinyapp.web.pages.forms import flash
+from tinyapp.web.pages.view import page, redirect
 
 ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL", "mysql": "MySQL / MariaDB"}
 
@@ -28,7 +31,45 @@ def show_system():
                 cache_url=mask_url(settings.CACHE_URL), hits=cache.stats.hits,
                 misses=cache.stats.misses,
                 hit_rate=f"{100 * cache.stats.hits / looked_up:.0f}%" if looked_up else "–",
-                slow=slow, slow_ms=settings.SLOW_QUERY_MS)
+                slow=slow, slow_ms=settings.SLOW_QUERY_MS,
+                backups=backup.list_backups(settings)[:15],
+                backup_age=backup_age_text(backup.last_backup_age_seconds(settings)),
+                backup_dir=str(settings.BACKUP_DIR), backup_schedule=schedule_text(settings))
+
+
+def back_up_now():
+    """Make a backup now (the page waits for it) and say how it went."""
+    settings = bottle.request.app.config["tinyapp.settings"]
+    portable = bottle.request.forms.getunicode("portable") == "on"
+    try:
+        made = backup.make_backup(settings, portable=portable, user=auth.current_user())
+        flash(f"Backup {made.name} made ({made.manifest.total_rows:,} rows).")
+    except backup.BackupBusy:
+        flash("A backup is already running; try again when it has finished.", "error")
+    except backup.BackupError as exc:
+        flash(f"The backup failed: {exc}.", "error")
+    redirect("/system#backups")
+
+
+def schedule_text(settings) -> str:
+    """Say when tinyapp backs up by itself and how many backups it keeps."""
+    keep = f"the newest {settings.BACKUP_KEEP} are kept"
+    interval = settings.BACKUP_INTERVAL
+    if not interval:
+        return f"none is made on a schedule (BACKUP_INTERVAL is off); {keep}"
+    every = f"{interval // 3600} hours" if interval >= 3600 else f"{interval // 60} minutes"
+    return f"one is made every {every}; {keep}"
+
+
+def backup_age_text(seconds: float | None) -> str:
+    """Say how old the newest backup is, in words."""
+    if seconds is None:
+        return "no backup yet"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} minutes ago"
+    if seconds < 2 * 86400:
+        return f"{int(seconds // 3600)} hours ago"
+    return f"{int(seconds // 86400)} days ago"
 
 
 def server_version() -> str:
@@ -44,3 +85,4 @@ def server_version() -> str:
 def install(app: bottle.Bottle) -> None:
     """Add this area's pages to the app."""
     app.route("/system", "GET", show_system, permission="system:manage")
+    app.route("/system/backups", "POST", back_up_now, permission="backups:manage")

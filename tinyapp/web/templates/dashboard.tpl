@@ -8,8 +8,15 @@
   <div class="page-actions"><a class="button" href="/orders/new">New order</a></div>
   % end
 </div>
-% # BACKUPS: the "last backup is older than a day" warning goes here (wired in by the
-% # backups work; see tinyapp/backup/). Show it above the figures, as a .flash-error box.
+% if backup_warning:
+<div class="flash flash-error" role="alert">{{backup_warning}}
+  % if can("backups:manage"):
+  <a href="/system#backups">Back up now</a>
+  % else:
+  Ask an admin to back up.
+  % end
+</div>
+% end
 <section class="stats" aria-label="Key figures">
   <div class="stat card">
     <h2 class="stat-label">Sales today</h2>

@@ -22,8 +22,37 @@
     </dl>
   </section>
 </div>
-% # BACKUPS: the backups section ("Back up now", the list with download links, the age of
-% # the last backup) goes here, wired in by the backups work (see tinyapp/backup/).
+<section class="card" id="backups">
+  <h2>Backups</h2>
+  <p>The newest backup was made <strong>{{backup_age}}</strong>. Backups go to
+    <code class="wrap">{{backup_dir}}</code>; {{backup_schedule}}.</p>
+  <form method="post" action="/system/backups" class="actions">
+    <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+    <label><input type="checkbox" name="portable"> Portable (restores into any engine)</label>
+    <button type="submit" class="button">Back up now</button>
+  </form>
+  % if backups:
+  <div class="table-wrap" tabindex="0">
+  <table>
+    <caption class="visually-hidden">Backups, newest first</caption>
+    <thead><tr><th scope="col">Made</th><th scope="col">Engine</th><th scope="col">Format</th>
+      <th scope="col" class="num">Size</th><th scope="col">Verified</th><th scope="col">File</th></tr></thead>
+    <tbody>
+    % for item in backups:
+      % if item.manifest:
+      <tr><td>{{when(item.created_at)}}</td><td>{{item.manifest.engine}}</td>
+        <td>{{item.manifest.format}}</td><td class="num">{{f"{item.size / 1e6:.1f} MB"}}</td>
+        <td>{{item.verified}}</td>
+        <td><a href="{{url('/api/v1/backups/download', name=item.name)}}" download>Download .zip</a></td></tr>
+      % else:
+      <tr><td colspan="6"><code>{{item.name}}</code>: {{item.problem}}</td></tr>
+      % end
+    % end
+    </tbody>
+  </table>
+  </div>
+  % end
+</section>
 <section class="card" id="migrations">
   <h2>Migrations</h2>
   <div class="table-wrap" tabindex="0">
