@@ -94,12 +94,14 @@ def serve_in_thread(settings, threads: int = 4):
     try:
         yield f"http://127.0.0.1:{server.effective_port}", app
     finally:
+        # Workers first (a busy one would wake a closed loop: EBADF), then the clients'
+        # connections, closed by the server's own thread, then the listening socket.
+        server.task_dispatcher.shutdown(timeout=10)
         for channel in list(server._map.values()):
-            channel.will_close = True  # closed by the server's own thread
+            channel.will_close = True
         server.pull_trigger()
         server.close()
         thread.join(timeout=10)
-        server.task_dispatcher.shutdown()
 
 
 @pytest.fixture
