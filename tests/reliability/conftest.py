@@ -166,12 +166,12 @@ class OrderClient:
         while not stop.is_set():
             try:
                 self._one_order(session, url, rng, placed)
-            except requests.ConnectionError:
-                with self.lock:
-                    self.cut += 1
-                return
             except requests.Timeout:
                 return self._note("a request timed out")
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+                with self.lock:  # the server went away, perhaps halfway through an answer
+                    self.cut += 1
+                return
 
     def _one_order(self, session, url, rng, placed: list[int]) -> None:
         lines = [{"product_id": product, "quantity": rng.randint(1, 3)}
