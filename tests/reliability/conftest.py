@@ -182,19 +182,22 @@ class OrderClient:
             return self._refused("create", reply)
         order_id = reply.json()["id"]
         self._record(order_id, "draft")
-        self._change(session, url, order_id, "place", "draft", "placed")
-        placed.append(order_id)
-        if rng.random() < 0.2:  # cancel one of this client's placed orders: stock comes back
+        if self._change(session, url, order_id, "place", "draft", "placed"):
+            placed.append(order_id)  # only an order tinyapp said it placed is cancelled later
+        if placed and rng.random() < 0.2:  # cancel a placed order: stock comes back
             self._change(session, url, placed.pop(rng.randrange(len(placed))), "cancel",
                          "placed", "cancelled")
 
-    def _change(self, session, url, order_id, action, before, after) -> None:
+    def _change(self, session, url, order_id, action, before, after) -> bool:
+        """Send a state change; True when tinyapp acknowledged it."""
         self._record(order_id, before, after)  # in flight: either may be stored
         reply = self._timed(session.post(f"{url}/api/v1/orders/{order_id}/{action}",
                                          headers=self.headers, timeout=30))
         if reply.status_code != 200:
-            return self._refused(action, reply)
+            self._refused(action, reply)
+            return False
         self._record(order_id, reply.json()["status"])
+        return True
 
     def _record(self, order_id: int, *statuses: str) -> None:
         with self.lock:

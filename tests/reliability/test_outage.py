@@ -128,8 +128,9 @@ def _reads_ok(url: str, token: str) -> bool:
 def _check_nothing_acknowledged_was_lost(expected: dict[int, set[str]]) -> None:
     with db.database.connection_context():
         stored = dict(Order.select(Order.id, Order.status).tuples())
-        missing = {o: s for o, s in expected.items() if stored.get(o) not in s}
-        assert missing == {}, f"acknowledged but not stored as reported: {missing}"
+        missing = {o: (s, stored.get(o)) for o, s in expected.items() if stored.get(o) not in s}
+        assert missing == {}, f"acknowledged but not stored as reported (expected, stored): " \
+                              f"{missing}"
         moved = dict(StockMovement.select(StockMovement.product,
                                           peewee.fn.SUM(StockMovement.delta))
                      .group_by(StockMovement.product).tuples())
