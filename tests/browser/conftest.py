@@ -6,20 +6,19 @@ CI=true it fails them. ``TINYAPP_SCREENSHOTS=folder`` saves a PNG of every main 
 """
 
 import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import waitress
 
 from tests.conftest import PASSWORD
 from tests.support import databases
+from tests.support.live import live_server as serving
 from tinyapp import db, migrations
 from tinyapp.demo import load_demo
 from tinyapp.models import MODELS
 from tinyapp.services import accounts
-from tinyapp.web.app import App, create_app
+from tinyapp.web.app import App
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -63,16 +62,8 @@ class Server:
 
 def serve(settings):
     """Serve a fresh tinyapp on 127.0.0.1 and a free port; yield the Server, then stop."""
-    app = create_app(settings)
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4,
-                                    ident="tinyapp-test")
-    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
-    thread.start()
-    try:
-        yield Server(f"http://127.0.0.1:{server.effective_port}", app)
-    finally:
-        server.close()
-        server.task_dispatcher.shutdown()
+    with serving(settings) as (url, app):
+        yield Server(url, app)
 
 
 @pytest.fixture

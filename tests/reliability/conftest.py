@@ -12,21 +12,18 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import requests
-import waitress
 
 from tests.support import databases
+from tests.support.live import live_server
 from tinyapp import db, migrations
 from tinyapp.models import User
-from tinyapp.server import waitress_options
 from tinyapp.services import accounts, catalog, customers
-from tinyapp.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,30 +75,7 @@ class Live:
                 _, self.token = accounts.create_token(admin, "fuzzer")
 
 
-@contextmanager
-def serve_in_thread(settings, threads: int = 4):
-    """Serve tinyapp with waitress (tinyapp's own options) on 127.0.0.1; yield (URL, app).
-
-    Unlike tests.support.live it also ends the clients' keep-alive connections, which
-    would otherwise keep waitress running until its channel timeout.
-    """
-    app = create_app(settings)
-    server = waitress.create_server(app, **{**waitress_options(settings),
-                                            "host": "127.0.0.1", "port": 0,
-                                            "threads": threads})
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}", app
-    finally:
-        # Workers first (a busy one would wake a closed loop: EBADF), then the clients'
-        # connections, closed by the server's own thread, then the listening socket.
-        server.task_dispatcher.shutdown(timeout=10)
-        for channel in list(server._map.values()):
-            channel.will_close = True
-        server.pull_trigger()
-        server.close()
-        thread.join(timeout=10)
+serve_in_thread = live_server  # the reliability tests' name for it
 
 
 @pytest.fixture

@@ -11,18 +11,25 @@ from tinyapp.web.app import create_app
 
 @contextmanager
 def live_server(settings, threads: int = 4):
-    """Serve tinyapp for the duration of the block; yield (base URL, app)."""
+    """Serve tinyapp for the duration of the block; yield (base URL, app).
+
+    Stopping waitress from another thread: the workers first (a busy one would wake a
+    closed loop), then the clients' keep-alive connections (closed by the server's own
+    thread), then the listening socket. poll() instead of select() lets the loop see a
+    socket closed under it instead of failing with EBADF.
+    """
     app = create_app(settings)
     options = {**waitress_options(settings), "host": "127.0.0.1", "port": 0,
-               "threads": threads}
+               "threads": threads, "asyncore_use_poll": True}
     server = waitress.create_server(app, **options)
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.effective_port}", app
     finally:
-        # Stop the worker threads first: closing the sockets under a busy worker makes
-        # it fail to wake the main loop (EBADF) and print a traceback.
         server.task_dispatcher.shutdown(timeout=10)
+        for channel in list(server._map.values()):
+            channel.will_close = True
+        server.pull_trigger()
         server.close()
         thread.join(timeout=10)
