@@ -98,3 +98,36 @@ def test_a_draft_placed_twice_at_once_is_placed_once(database):
     assert sum(isinstance(r, Order) for r in results) == 1
     with db.database.connection_context():
         assert Product.get_by_id(product.id).stock == 3
+
+
+def test_a_steady_stream_of_writers_never_sees_database_is_locked(make_settings, migrated_url,
+                                                                  database):
+    """Eight threads adjust stock back to back for a few seconds, with a 1 s busy timeout.
+
+    On SQLite the writers of a process queue for the write lock instead of polling it, so
+    none waits past the timeout; the other engines lock rows and never block like that.
+    """
+    import time
+
+    from tinyapp.services import stock
+
+    db.init_database(make_settings(DATABASE_URL=migrated_url, POOL_TIMEOUT=1,
+                                   POOL_MAX_CONNECTIONS=12))
+    with db.database.connection_context():
+        product = catalog.create_product({"sku": "STREAM", "name": "Stream", "price": 1,
+                                          "stock": 0})
+    deadline = time.monotonic() + 4
+
+    def keep_writing(index):
+        done = 0
+        while time.monotonic() < deadline:
+            stock.adjust_stock(product.id, 1, f"writer {index}")
+            done += 1
+        return done
+
+    results = run_together(keep_writing, 8)
+
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert errors == []
+    with db.database.connection_context():
+        assert Product.get_by_id(product.id).stock == sum(results)

@@ -4,9 +4,11 @@ Read this module to see how a URL becomes a connection pool, how SQLite is tuned
 how a request borrows and returns a connection, and how a write transaction begins.
 """
 
+import contextlib
 import functools
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -171,7 +173,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 _RETRYABLE = ("deadlock", "could not serialize")
 
 
-def transaction() -> peewee._atomic:
+# SQLite has one writer at a time. Threads of this process queue here, blocked, instead
+# of polling SQLite's busy handler: under a steady stream of writes that polling is
+# unfair, and an unlucky writer can wait past the busy timeout ("database is locked").
+_sqlite_writer = threading.RLock()
+
+
+@contextlib.contextmanager
+def transaction() -> Iterator[None]:
     """Open a write transaction (or a savepoint inside one).
 
     SQLite takes the write lock at BEGIN (IMMEDIATE): a transaction that first reads
@@ -180,8 +189,23 @@ def transaction() -> peewee._atomic:
     as they are updated and need nothing special.
     """
     if isinstance(database.obj, peewee.SqliteDatabase):
-        return database.atomic("IMMEDIATE")
-    return database.atomic()
+        with _queue_for_sqlite(), database.atomic("IMMEDIATE"):
+            yield
+    else:
+        with database.atomic():
+            yield
+
+
+@contextlib.contextmanager
+def _queue_for_sqlite() -> Iterator[None]:
+    """Wait for this process's turn to write, at most POOL_TIMEOUT (then 503)."""
+    timeout = getattr(database.obj, "_wait_timeout", None) or 10
+    if not _sqlite_writer.acquire(timeout=timeout):
+        raise DatabaseUnavailable("the database is busy with other writes")
+    try:
+        yield
+    finally:
+        _sqlite_writer.release()
 
 
 def transactional(fn: F) -> F:
