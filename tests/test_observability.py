@@ -84,3 +84,19 @@ def test_the_query_inspector_shows_admins_the_sql_and_plans(make_settings, migra
 
 def test_no_sql_is_shown_unless_show_sql_is_on(api_as):
     assert "_sql" not in api_as("admin").get("/api/v1/products").json
+
+
+def test_the_system_page_lists_slow_queries_with_their_plan(make_settings, migrated_url,
+                                                           database, make_user):
+    from tests.conftest import PASSWORD
+
+    app = create_app(make_settings(DATABASE_URL=migrated_url, SLOW_QUERY_MS=0))
+    admin = make_user("admin")
+    client = webtest.TestApp(app)
+    form = client.get("/login").forms[0]
+    form["email"], form["password"] = admin.email, PASSWORD
+    form.submit(status=303)
+    client.get("/api/v1/products")  # a SELECT on products, slow by the 0 ms threshold
+    section = client.get("/system").html.select_one("#slow-queries")
+    plans = [pre.text for pre in section.select("pre.plan")]
+    assert any("products" in plan or "t1" in plan for plan in plans), section.text[:500]

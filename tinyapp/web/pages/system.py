@@ -8,6 +8,7 @@ import bottle
 
 from tinyapp import __version__, backup, cache, db, migrations, querylog
 from tinyapp.config import mask_url
+from tinyapp.explain import explain
 from tinyapp.web import auth
 from tinyapp.web.pages.forms import flash
 from tinyapp.web.pages.view import page, redirect
@@ -20,7 +21,7 @@ def show_system():
     settings = bottle.request.app.config["tinyapp.settings"]
     backend = cache.current()
     slow = [{"at": dt.datetime.fromtimestamp(q.at, dt.UTC), "ms": q.ms, "sql": q.sql,
-             "request_id": q.request_id} for q in querylog.slow_queries()]
+             "request_id": q.request_id, "plan": plan_of(q)} for q in querylog.slow_queries()]
     looked_up = cache.stats.hits + cache.stats.misses
     return page("system.tpl", "System", section="system", app_version=__version__,
                 python_version=platform.python_version(),
@@ -70,6 +71,16 @@ def backup_age_text(seconds: float | None) -> str:
     if seconds < 2 * 86400:
         return f"{int(seconds // 3600)} hours ago"
     return f"{int(seconds // 86400)} days ago"
+
+
+def plan_of(query: querylog.SlowQuery) -> list[str]:
+    """The engine's plan for a slow SELECT, as it would run now (nothing for writes)."""
+    if not query.sql.lstrip().upper().startswith("SELECT"):
+        return []
+    try:
+        return explain(query.sql, query.params)
+    except Exception as exc:  # noqa: BLE001 - a plan is a help, not a need
+        return [f"(no plan: {exc.__class__.__name__})"]
 
 
 def server_version() -> str:

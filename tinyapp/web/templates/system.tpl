@@ -75,10 +75,15 @@
   <div class="table-wrap" tabindex="0">
   <table>
     <caption class="visually-hidden">Slow queries</caption>
-    <thead><tr><th scope="col">When</th><th scope="col" class="num">Time</th><th scope="col">SQL</th><th scope="col">Request</th></tr></thead>
+    <thead><tr><th scope="col">When</th><th scope="col" class="num">Time</th><th scope="col">SQL and its plan (EXPLAIN)</th><th scope="col">Request</th></tr></thead>
     <tbody>
     % for query in slow:
-      <tr><td>{{when(query["at"])}}</td><td class="num">{{f"{query['ms']:.0f} ms"}}</td><td><code class="wrap">{{query["sql"]}}</code></td><td><code>{{query["request_id"]}}</code></td></tr>
+      <tr><td>{{when(query["at"])}}</td><td class="num">{{f"{query['ms']:.0f} ms"}}</td>
+        <td><code class="wrap">{{query["sql"]}}</code>
+          % if query["plan"]:
+          <pre class="plan">{{"\n".join(query["plan"])}}</pre>
+          % end
+        </td><td><code>{{query["request_id"]}}</code></td></tr>
     % end
     </tbody>
   </table>
