@@ -66,10 +66,6 @@ def track(keep_statements: bool = False, request_id: str = "-") -> Iterator[Quer
         _current.reset(token)
 
 
-def current() -> QueryLog | None:
-    return _current.get()
-
-
 def record(sql: str, params, seconds: float) -> None:
     """Count one statement; log it if slow. Parameters are never logged."""
     entry = _current.get()

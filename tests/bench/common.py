@@ -46,12 +46,6 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
-def tinyapp_cli(*args: str) -> str:
-    result = subprocess.run([PYTHON, "-m", "tinyapp", *args], cwd=ROOT, env=clean_env(),
-                            capture_output=True, text=True, check=True)
-    return result.stdout
-
-
 def load(url: str, headers: dict[str, str], seconds: int, connections: int = 8) -> float:
     """Requests per second from wrk (or a Python client when wrk is not installed)."""
     if shutil.which("wrk"):

@@ -29,7 +29,7 @@ from tinyapp.services import audit
 
 __all__ = ["BackupBusy", "BackupError", "BackupInfo", "Restored", "Verification",
            "backup_named", "find_backup", "last_backup_age_seconds", "list_backups",
-           "make_backup", "restore_backup", "verify_backup", "zip_stream"]
+           "make_backup", "record_download", "restore_backup", "verify_backup", "zip_stream"]
 
 _RUNNING = threading.Lock()  # one backup at a time in this process (schedule, API, CLI)
 
@@ -86,6 +86,11 @@ def _prune(settings: Settings, folder: Path) -> None:
 def list_backups(settings: Settings) -> list[BackupInfo]:
     """List the backups in BACKUP_DIR, newest first (unreadable ones say why)."""
     return list_folder(settings.BACKUP_DIR)
+
+
+def record_download(info: BackupInfo, user: User | None) -> None:
+    """Note in the audit log that someone took a copy of a backup away."""
+    audit.record("backup.download", user, "backup", info.name[:50])
 
 
 def last_backup_age_seconds(settings: Settings) -> float | None:

@@ -15,12 +15,12 @@ from tinyapp.backup import (
     backup_named,
     list_backups,
     make_backup,
+    record_download,
     zip_stream,
 )
 from tinyapp.errors import Conflict, NotFound
 from tinyapp.pagination import Page
 from tinyapp.schemas.backups import BackupNameQuery, BackupRequestSchema, BackupSchema
-from tinyapp.services import audit
 from tinyapp.web.api.endpoint import Endpoint
 from tinyapp.web.auth import current_user, settings
 from tinyapp.web.errors import error_response
@@ -50,7 +50,7 @@ def download(query):
     info = backup_named(settings(), query["name"])
     if info is None or info.manifest is None:
         raise NotFound("There is no backup with that name; list them at /api/v1/backups.")
-    audit.record("backup.download", current_user(), "backup", info.name[:50])
+    record_download(info, current_user())
     return bottle.HTTPResponse(zip_stream(info.path), headers={
         "Content-Type": "application/zip",
         "Content-Disposition": f'attachment; filename="{info.name}.zip"'})
