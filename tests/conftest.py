@@ -6,13 +6,17 @@ engine; an engine with no URL is skipped with the reason shown, and under CI=tru
 missing or unreachable engine fails the run instead.
 """
 
+import os
+import subprocess
+
 import pytest
 import webtest
 from argon2 import PasswordHasher
 
-from tests.support import databases
+from tests.support import backups, databases
 from tests.support.api import ApiClient
 from tinyapp import db, migrations
+from tinyapp.cache import RedisCache
 from tinyapp.config import load_settings
 from tinyapp.models import MODELS, User
 from tinyapp.security import passwords
@@ -27,6 +31,23 @@ URLS = databases.configured_urls()
 def pytest_configure(config):
     # Real argon2id, cheaper parameters: tests hash hundreds of passwords.
     passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line per reason tests were skipped (an engine or tool missing), with the count.
+
+    pytest's own -rs lists every skipped test: with an engine missing, hundreds of lines
+    of the same two reasons. The reasons say how to enable what is missing.
+    """
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    if reasons:
+        terminalreporter.section("skipped, by reason")
+        for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
+            terminalreporter.write_line(f"{count:>5} skipped: {reason}")
 
 
 def pytest_report_header(config):
@@ -67,23 +88,26 @@ def scratch_url(server_url, tmp_path):
     """An empty, unmigrated database of its own, dropped after the test."""
     url = databases.create_scratch(server_url, tmp_path)
     yield url
-    if db.database.obj is not None:
-        db.database.close_all()
+    databases.bindings.close()  # its connections, before the database is dropped
     databases.drop_scratch(url)
+
+
+@pytest.fixture(autouse=True)
+def _bindings():
+    """Whatever a test bound with databases.use() is unbound (and closed) when it ends."""
+    with databases.bindings:
+        yield
 
 
 @pytest.fixture(scope="session")
 def migrated_url(server_url, tmp_path_factory):
     """A database migrated once per engine for the session; tests empty it in between."""
     url = databases.create_scratch(server_url, tmp_path_factory.mktemp("sqlite"))
-    settings = load_settings({"DATABASE_URL": url}, environ={})
-    db.init_database(settings)
-    with db.database.connection_context():
+    database = db.Database(url)
+    with database.bound(), database.connection():
         migrations.upgrade()
-    db.database.close_all()
+    database.close()
     yield url
-    if db.database.obj is not None:
-        db.database.close_all()
     databases.drop_scratch(url)
 
 
@@ -105,17 +129,19 @@ def settings(make_settings, migrated_url):
 
 @pytest.fixture
 def database(settings):
-    """A fresh, migrated, empty database on the engine under test."""
-    database = db.init_database(settings)
-    databases.empty_all_tables(database, MODELS)
-    database.close()
-    yield database
-    database.close_all()
+    """A fresh, migrated, empty database on the engine under test, bound for the test."""
+    database = databases.use(settings)
+    databases.empty_all_tables(database.peewee, MODELS)
+    database.give_back()
+    return database.peewee
 
 
 @pytest.fixture
 def app(database, settings):
-    return create_app(settings)
+    """The app, whose database (and cache) the test's own code then uses too."""
+    app = create_app(settings)
+    databases.use(app.database)
+    return app
 
 
 @pytest.fixture
@@ -148,3 +174,54 @@ def api_as(app, make_user):
 def api(api_as) -> ApiClient:
     """A JSON client signed in as staff (may change the catalogue, customers, orders)."""
     return api_as("staff")
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    url = os.environ.get("TINYAPP_TEST_REDIS")
+    reason = None
+    if not url:
+        reason = "Redis not configured: set TINYAPP_TEST_REDIS=redis://127.0.0.1:6379/15"
+    elif not RedisCache(url).ping():
+        reason = f"Redis at {url} does not answer"
+    if reason:
+        if databases.in_ci():
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return url
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """Mount a tiny tmpfs of its own (a real full or read-only disk); skip where not allowed."""
+    mounted = []
+
+    def mount(kilobytes: int, read_only: bool = False):
+        point = tmp_path / f"disk{len(mounted)}"
+        point.mkdir()
+        options = f"size={kilobytes}k,mode=0777" + (",ro" if read_only else "")
+        result = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tinyapp-test",
+                                 str(point)], capture_output=True, text=True)
+        if result.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here ({result.stderr.strip()}); "
+                        "run as root for the full-disk tests")
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in mounted:
+        subprocess.run(["umount", str(point)], check=True)
+
+
+@pytest.fixture
+def own_settings(server_url, tmp_path, make_settings):
+    """Settings for a filled database of the test's own: restoring over it changes no other."""
+    url = databases.create_scratch(server_url, tmp_path)
+    settings = make_settings(DATABASE_URL=url)
+    databases.use(settings)
+    with db.database.connection_context():
+        migrations.upgrade()
+    backups.fill()
+    yield settings
+    databases.bindings.close()
+    databases.drop_scratch(url)

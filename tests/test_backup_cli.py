@@ -5,6 +5,7 @@ import os
 import queue
 import re
 import shlex
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -32,9 +33,7 @@ def environment(tmp_path, monkeypatch):
     monkeypatch.setenv("TINYAPP_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("TINYAPP_LOG_LEVEL", "warning")
     monkeypatch.chdir(tmp_path)
-    yield tmp_path
-    if db.database.obj is not None:
-        db.database.close_all()
+    return tmp_path
 
 
 def runbook_commands() -> list[str]:
@@ -73,11 +72,10 @@ def test_every_command_of_the_recovery_runbook_works(environment, capsys):
             assert main(args) == 0, f"{command}\n{capsys.readouterr()}"
         sqlite_url = f"sqlite:///{environment / 'data' / 'tinyapp.db'}"
         moved = support.checksums_at(target)
-        assert moved.pop("audit_events") and moved == {
+        assert moved.pop("change_journal") and moved == {
             name: sums for name, sums in support.checksums_at(sqlite_url).items()
-            if name != "audit_events"}
+            if name != "change_journal"}
     finally:
-        db.database.close_all()
         databases.drop_scratch(target)
 
 
@@ -114,6 +112,63 @@ def test_errors_never_show_a_password(environment, capsys):
     assert "postgresql://app:***@127.0.0.1:1/shop" in shown and "s3cr" not in shown
 
 
+def test_a_published_backup_exits_0_even_when_the_journal_is_locked(environment, capsys,
+                                                                     monkeypatch):
+    assert main(["migrate", "up"]) == 0 and main(["demo"]) == 0
+    monkeypatch.setenv("TINYAPP_POOL_TIMEOUT", "1")
+    capsys.readouterr()
+    writer = sqlite3.connect(environment / "data" / "tinyapp.db", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process holds the write lock throughout
+    try:
+        code = main(["backup", "--portable"])
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "backup written" in out
+    assert "warning: the change journal could not record it" in err and "locked" in err
+    assert main(["verify", "latest"]) == 0
+
+
+def test_backups_lists_the_safety_copies_of_forced_restores(environment, capsys):
+    assert main(["migrate", "up"]) == 0 and main(["demo"]) == 0 and main(["backup"]) == 0
+    assert main(["restore", "latest", "--force"]) == 0
+    capsys.readouterr()
+    assert main(["backups"]) == 0
+    out = capsys.readouterr().out
+    listed, safety = out.split("safety copies:")
+    assert listed.count("tinyapp-") == 1 and safety.count("tinyapp-") == 1
+    name = re.search(r"(tinyapp-\S+)\s*$", safety.splitlines()[2]).group(1)
+    assert main(["verify", name]) == 0  # safety copies are found by name, like backups
+
+
+def test_check_warns_about_an_empty_database_beside_a_backup_with_rows(environment, capsys):
+    assert main(["migrate", "up"]) == 0 and main(["demo"]) == 0 and main(["backup"]) == 0
+    with sqlite3.connect(environment / "data" / "tinyapp.db") as conn:
+        tables = [row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
+            "AND name != 'schema_migration'")]
+        conn.execute("PRAGMA foreign_keys = OFF")
+        for table in tables:
+            conn.execute(f'DELETE FROM "{table}"')
+    capsys.readouterr()
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"WARNING  the database is empty, but the backup tinyapp-\S+ holds "
+                     r"[\d,]+ rows: .*`tinyapp restore tinyapp-", out)
+    assert main(["backup"]) == 0
+    assert "warning: the database is empty, and the backup before" in capsys.readouterr().err
+
+
+def test_check_warns_about_what_a_stopped_job_left(environment, capsys):
+    assert main(["migrate", "up"]) == 0
+    (environment / "data" / ".restore-abc123").mkdir()
+    capsys.readouterr()
+    assert main(["check"]) == 0
+    assert "`tinyapp backups --clean` removes them" in capsys.readouterr().out
+
+
 def test_nothing_to_back_up_is_a_clear_error(environment, capsys):
     assert main(["backup"]) == 1
     assert "there is no database at" in capsys.readouterr().err
@@ -121,15 +176,16 @@ def test_nothing_to_back_up_is_a_clear_error(environment, capsys):
     assert "no backups in" in capsys.readouterr().out
 
 
-def test_backups_lists_time_size_engine_format_and_verified(environment, capsys):
+def test_backups_lists_time_size_engine_format_verified_and_rows(environment, capsys):
     assert main(["migrate", "up"]) == 0 and main(["backup", "--compress"]) == 0
     assert main(["verify", "latest"]) == 0
     capsys.readouterr()
     assert main(["backups"]) == 0
     header, row, footer = capsys.readouterr().out.splitlines()
-    assert header.split() == ["time", "(UTC)", "size", "engine", "format", "verified", "name"]
+    assert header.split() == ["time", "(UTC)", "size", "engine", "format", "verified", "rows",
+                              "name"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +[\d.]+ kB +sqlite +sqlite +yes "
-                        r"\d{4}-\d\d-\d\d +tinyapp-\d{8}T\d{6}Z-sqlite", row)
+                        r"\d{4}-\d\d-\d\d +0 +tinyapp-\d{8}T\d{6}Z-sqlite", row)
     assert footer.startswith("1 in ")
 
 
@@ -138,7 +194,7 @@ def test_backups_lists_time_size_engine_format_and_verified(environment, capsys)
 def test_the_schedule_backs_up_at_once_when_there_is_no_backup_and_stops(database, make_settings,
                                                                          migrated_url):
     settings = make_settings(DATABASE_URL=migrated_url, BACKUP_INTERVAL="1h")
-    schedule = BackupSchedule(settings).start()
+    schedule = BackupSchedule(settings, db.current()).start()
     try:
         assert schedule.wait_for_runs(1, timeout=120)
     finally:
@@ -151,7 +207,7 @@ def test_the_schedule_waits_while_the_last_backup_is_recent(database, make_setti
                                                            migrated_url):
     settings = make_settings(DATABASE_URL=migrated_url, BACKUP_INTERVAL="1h")
     make_backup(settings)
-    schedule = BackupSchedule(settings).start()
+    schedule = BackupSchedule(settings, db.current()).start()
     schedule.stop()
     assert not schedule.running and schedule.runs == 0
     assert len(list_backups(settings)) == 1

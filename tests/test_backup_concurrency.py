@@ -10,10 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from tests.support.backups import stock_matches_movements
+from tests.support.backups import pointed_at, stock_matches_movements
 from tinyapp import db
 from tinyapp.backup import make_backup, restore_backup
-from tinyapp.backup.common import pointed_at
 from tinyapp.models import Order, Product, StockMovement
 from tinyapp.services import catalog, customers, orders
 
@@ -52,10 +51,11 @@ class OrderPlacer(threading.Thread):
         self.error: Exception | None = None
         self.progress = threading.Condition()
         self.stopping = threading.Event()
+        self.database = db.current()  # the test's: bound again in this thread
 
     def run(self):
         try:
-            with db.database.connection_context():
+            with self.database.bound(), db.database.connection_context():
                 while not self.stopping.is_set():
                     first = self.product_ids[self.placed % PRODUCTS]
                     second = self.product_ids[(self.placed + 7) % PRODUCTS]

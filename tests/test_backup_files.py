@@ -4,7 +4,6 @@ import datetime as dt
 import os
 import secrets
 import shutil
-import subprocess
 from decimal import Decimal
 
 import pytest
@@ -86,28 +85,6 @@ def test_a_failed_copy_keeps_the_backup_and_says_so(database, make_settings, mig
 
 
 # -- destinations that cannot take a backup --
-
-@pytest.fixture
-def small_disk(tmp_path):
-    """Mount a tiny tmpfs of its own (a real full or read-only disk); skip where not allowed."""
-    mounted = []
-
-    def mount(kilobytes: int, read_only: bool = False):
-        point = tmp_path / f"disk{len(mounted)}"
-        point.mkdir()
-        options = f"size={kilobytes}k,mode=0777" + (",ro" if read_only else "")
-        result = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tinyapp-test",
-                                 str(point)], capture_output=True, text=True)
-        if result.returncode != 0:
-            pytest.skip(f"cannot mount a tmpfs here ({result.stderr.strip()}); "
-                        "run as root for the full-disk tests")
-        mounted.append(point)
-        return point
-
-    yield mount
-    for point in mounted:
-        subprocess.run(["umount", str(point)], check=True)
-
 
 def _bulky_products(count: int = 120) -> None:
     """Products with random (incompressible) descriptions: about 1 MB of data."""

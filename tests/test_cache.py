@@ -3,7 +3,6 @@ them (and still cached after writes that do not), including across two processes
 
 import json
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -11,25 +10,11 @@ import urllib.request
 
 import pytest
 
-from tests.support.databases import in_ci
+from tests.support import databases
+from tests.support.live import served_url
 from tinyapp import cache, db
 from tinyapp.cache import MemoryCache, RedisCache
 from tinyapp.services import accounts
-
-
-@pytest.fixture(scope="session")
-def redis_url():
-    url = os.environ.get("TINYAPP_TEST_REDIS")
-    reason = None
-    if not url:
-        reason = "Redis not configured: set TINYAPP_TEST_REDIS=redis://127.0.0.1:6379/15"
-    elif not RedisCache(url).ping():
-        reason = f"Redis at {url} does not answer"
-    if reason:
-        if in_ci():
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return url
 
 
 def test_memory_entries_expire_after_their_ttl():
@@ -98,6 +83,7 @@ def cached_api(request, make_settings, migrated_url, database, make_user):
 
     url = "memory://" if request.param == "memory" else request.getfixturevalue("redis_url")
     app = create_app(make_settings(DATABASE_URL=migrated_url, CACHE_URL=url))
+    databases.use(app.database)
     cache.current().clear()
     user = make_user("staff")
     with db.database.connection_context():
@@ -106,15 +92,19 @@ def cached_api(request, make_settings, migrated_url, database, make_user):
 
 
 def lookups() -> tuple[int, int]:
-    return cache.stats.hits, cache.stats.misses
+    return cache.current().stats.hits, cache.current().stats.misses
 
 
 def read_twice_is_a_hit(api, path) -> dict:
     first = api.get(path).json
-    hits = cache.stats.hits
+    hits = cache.current().stats.hits
     assert api.get(path).json == first
-    assert cache.stats.hits == hits + 1
+    assert cache.current().stats.hits == hits + 1
     return first
+
+
+def report_hits() -> int:
+    return cache.current().stats.hits_of("sales")
 
 
 def test_each_write_that_changes_a_report_makes_it_fresh(cached_api):
@@ -157,13 +147,13 @@ def test_writes_that_change_nothing_in_a_report_leave_it_cached(cached_api):
     customer = api.customer("Ada")
     sales = "/api/v1/reports/sales"
     read_twice_is_a_hit(api, sales)
-    hits = cache.stats.hits
+    hits = report_hits()
     api.post("/api/v1/stock-adjustments", {"product_id": product["id"], "delta": 3,
                                            "reason": "delivery"}, status=201)
     api.order(customer["id"], (product["id"], 1))  # a draft is not a sale
     api.customer("Grace")
     api.get(sales)
-    assert cache.stats.hits == hits + 1
+    assert report_hits() == hits + 1  # the same entry: none of those writes touched sales
 
 
 def start_process(settings_flags: list[str], tmp_path, name: str) -> tuple:
@@ -172,12 +162,11 @@ def start_process(settings_flags: list[str], tmp_path, name: str) -> tuple:
         [sys.executable, "-m", "tinyapp", "serve", "--port", "0", "--log-level", "warning",
          "--data-dir", str(tmp_path / name), "--secret-key", "test", *settings_flags],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    banner = process.stdout.readline()
-    found = re.search(r"serving (http://127.0.0.1:\d+/)", banner)
-    if not found:
+    try:
+        return process, served_url(process)
+    except AssertionError:
         process.kill()
-        raise AssertionError(f"{name} did not start: {banner}{process.stderr.read()}")
-    return process, found.group(1)
+        raise
 
 
 def call(base: str, path: str, token: str, method: str = "GET", body: dict | None = None):
@@ -216,3 +205,141 @@ def test_two_processes_sharing_redis_and_one_database_see_fresh_reports(
         for process in (first, second):
             process.terminate()
             process.wait(timeout=15)
+
+
+# -- caches hold no secrets; account changes act at once on every token --
+
+def cached_text(backend) -> str:
+    """Everything a cache holds, keys and values, as one text to search for secrets."""
+    if isinstance(backend, MemoryCache):
+        return json.dumps([[key, value] for key, (_, value, _) in backend._entries.items()],
+                          default=str)
+    raw = backend._redis
+    return json.dumps([[key.decode(), (raw.get(key) or b"").decode()]
+                       for key in raw.scan_iter(backend._prefix + "*")])
+
+
+@pytest.fixture
+def token_app(request, make_settings, migrated_url, database, make_user):
+    """An app with the memory or Redis cache, a staff user, a bearer token and a session."""
+    import webtest
+
+    from tests.conftest import PASSWORD
+    from tests.support.api import ApiClient
+    from tinyapp.web.app import create_app
+
+    url = "memory://" if request.param == "memory" else request.getfixturevalue("redis_url")
+    app = create_app(make_settings(DATABASE_URL=migrated_url, CACHE_URL=url))
+    databases.use(app.database)
+    cache.current().clear()
+    user = make_user("staff")
+    with db.database.connection_context():
+        _, secret = accounts.create_token(user, "script")
+    browser = webtest.TestApp(app)
+    csrf = browser.post_json("/api/v1/auth/login", {"email": user.email,
+                                                    "password": PASSWORD}).json["csrf_token"]
+    return app, user, ApiClient(webtest.TestApp(app), secret), browser, csrf
+
+
+both_backends = pytest.mark.parametrize("token_app", ["memory", "redis"], indirect=True)
+
+
+@both_backends
+def test_the_cache_holds_no_password_hash_token_hash_or_session_secret(token_app):
+    from tinyapp.models import ApiToken, Session, User
+    from tinyapp.security.tokens import secret_hash
+
+    app, user, script, browser, csrf = token_app
+    script.get("/api/v1/me")
+    script.get("/api/v1/products")
+    browser.get("/api/v1/me")
+    text = cached_text(cache.current())
+    assert text != "[]"  # the token lookup and the list page were cached
+    token = script.headers["Authorization"].split()[1]
+    with db.database.connection_context():
+        secrets = [User.get_by_id(user.id).password_hash, token, secret_hash(token),
+                   *[t.token_hash for t in ApiToken.select()],
+                   *[s.token_hash for s in Session.select()],
+                   *[s.csrf_token for s in Session.select()]]
+    for secret in secrets:
+        assert secret not in text
+    assert "password_hash" not in text and "token_hash" not in text
+
+
+@both_backends
+def test_after_a_password_change_no_token_can_confirm_the_old_password(token_app):
+    from tests.conftest import PASSWORD
+
+    app, user, script, browser, csrf = token_app
+    script.get("/api/v1/me")  # the token and its user are cached now
+    browser.post_json("/api/v1/me/password", {"current_password": PASSWORD,
+                                              "new_password": "a brand new passphrase"},
+                      headers={"X-CSRF-Token": csrf}, status=204)
+    # The old password must not work anywhere: not as "current", not to sign in.
+    script.post("/api/v1/me/password", {"current_password": PASSWORD,
+                                        "new_password": "the attacker's phrase"},
+                status=401)
+    browser.get("/api/v1/me")  # the session that made the change stays signed in
+
+
+@both_backends
+def test_a_token_that_changes_the_password_stays_but_only_knows_the_new_one(token_app):
+    from tests.conftest import PASSWORD
+
+    app, user, script, browser, csrf = token_app
+    with db.database.connection_context():
+        _, other = accounts.create_token(user, "another script")
+    script.get("/api/v1/me")
+    script.post("/api/v1/me/password", {"current_password": PASSWORD,
+                                        "new_password": "a brand new passphrase"},
+                status=204)
+    problem = script.post("/api/v1/me/password", {"current_password": PASSWORD,
+                                                  "new_password": "the attacker's phrase"},
+                          status=403).json
+    assert problem["field"] == "current_password"
+    script.app.get("/api/v1/me", headers={"Authorization": f"Bearer {other}"}, status=401)
+    browser.get("/api/v1/me", status=401)  # every other session ended too
+
+
+@both_backends
+def test_a_deactivated_users_tokens_stay_dead_after_reactivation(token_app):
+    app, user, script, browser, csrf = token_app
+    script.get("/api/v1/me")
+    with db.database.connection_context():
+        admin = accounts.create_user("boss@example.com", "Boss", "the boss phrase 123",
+                                     role="admin")
+        accounts.update_user(user.id, {"is_active": False}, actor=admin)
+    script.get("/api/v1/me", status=401)
+    with db.database.connection_context():
+        accounts.update_user(user.id, {"is_active": True}, actor=admin)
+    script.get("/api/v1/me", status=401)
+    browser.get("/api/v1/me", status=401)
+
+
+@both_backends
+def test_a_demoted_users_token_loses_the_role_at_once(token_app):
+    app, user, script, browser, csrf = token_app
+    script.post("/api/v1/categories", {"name": "Tools"}, status=201)
+    with db.database.connection_context():
+        admin = accounts.create_user("boss@example.com", "Boss", "the boss phrase 123",
+                                     role="admin")
+        accounts.update_user(user.id, {"role": "viewer"}, actor=admin)
+    script.post("/api/v1/categories", {"name": "Toys"}, status=403)
+    script.get("/api/v1/me")  # still signed in, as a viewer
+
+
+@both_backends
+def test_a_token_is_read_from_the_database_once_even_when_its_last_use_is_noted(token_app):
+    """The first use writes last_used_at (api_tokens changes), which moves the table's
+    generation on: the entry the lookup then caches must be under the new one, or every
+    next request reads the token again (and none is served while the database is away)."""
+    from tinyapp import querylog
+
+    _, _, script, _, _ = token_app
+    secret = script.headers["Authorization"].split()[1]
+    with db.database.connection_context():
+        first = accounts.find_token(secret)  # read, and last_used_at written
+        with querylog.track(keep_statements=True) as log:
+            again = accounts.find_token(secret)
+    assert again.id == first.id
+    assert [q.sql for q in log.statements] == []

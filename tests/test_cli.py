@@ -2,7 +2,6 @@
 
 import json
 import os
-import re
 import subprocess
 import sys
 import urllib.request
@@ -10,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import databases
+from tests.support.live import served_url
 from tinyapp import migrations
 from tinyapp.cli import main
 
@@ -38,6 +39,7 @@ def test_check_passes_on_a_migrated_database(engine, migrated_url, tmp_path, cap
 def test_check_reports_pending_migrations(scratch_url, tmp_path, capsys):
     code = main(["check", "--data-dir", str(tmp_path), "--database-url", scratch_url])
     assert code == 1
+    databases.use(scratch_url)
     pending = ", ".join(m.name for m in migrations.status())
     assert f"migration(s) pending ({pending})" in capsys.readouterr().out
 
@@ -78,10 +80,7 @@ def test_run_py_serves_healthz_and_creates_the_sqlite_database(tmp_path):
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={k: v for k, v in os.environ.items() if not k.startswith("TINYAPP_")})
     try:
-        banner = process.stdout.readline()  # printed once the socket listens
-        found = re.search(r"serving (http://127.0.0.1:\d+/)", banner)
-        assert found, process.stderr.read() if process.poll() is not None else banner
-        url = found.group(1)
+        url = served_url(process)  # printed once the socket listens
         with urllib.request.urlopen(url + "healthz", timeout=10) as reply:
             assert json.load(reply) == {"status": "ok"}
         with urllib.request.urlopen(url + "readyz", timeout=10) as reply:

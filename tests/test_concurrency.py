@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.support import databases
 from tinyapp import db
 from tinyapp.models import Order, Product, StockMovement
 from tinyapp.services import catalog, customers, orders
@@ -23,11 +24,12 @@ def run_together(work, count: int) -> list:
     """Run work(i) in count threads released at the same instant; return what each did."""
     barrier = threading.Barrier(count)
     results: list = [None] * count
+    database = db.current()  # the test's: each thread binds it too
 
     def worker(index):
         barrier.wait()
         try:
-            with db.database.connection_context():
+            with database.bound(), db.database.connection_context():
                 results[index] = work(index)
         except Exception as exc:  # noqa: BLE001 - the test inspects what happened
             results[index] = exc
@@ -111,7 +113,7 @@ def test_a_steady_stream_of_writers_never_sees_database_is_locked(make_settings,
 
     from tinyapp.services import stock
 
-    db.init_database(make_settings(DATABASE_URL=migrated_url, POOL_TIMEOUT=1,
+    databases.use(make_settings(DATABASE_URL=migrated_url, POOL_TIMEOUT=1,
                                    POOL_MAX_CONNECTIONS=12))
     with db.database.connection_context():
         product = catalog.create_product({"sku": "STREAM", "name": "Stream", "price": 1,
@@ -131,3 +133,39 @@ def test_a_steady_stream_of_writers_never_sees_database_is_locked(make_settings,
     assert errors == []
     with db.database.connection_context():
         assert Product.get_by_id(product.id).stock == sum(results)
+
+
+@pytest.mark.parametrize("change", [{"role": "staff"}, {"is_active": False}])
+def test_two_admins_removing_each_other_at_once_leave_one_active_admin(database, change):
+    """Each trial: A demotes (or deactivates) B while B does the same to A."""
+    from tinyapp.errors import Conflict
+    from tinyapp.models import User
+    from tinyapp.services import accounts
+
+    for trial in range(15):
+        databases_empty_users()
+        with db.database.connection_context():
+            a = accounts.create_user(f"a{trial}@example.com", "A", "admin phrase one 1",
+                                     role="admin")
+            b = accounts.create_user(f"b{trial}@example.com", "B", "admin phrase two 2",
+                                     role="admin")
+        pairs = [(a, b), (b, a)]
+
+        def remove_the_other(i, pairs=pairs):
+            actor, target = pairs[i]
+            return accounts.update_user(target.id, dict(change), actor=actor)
+
+        results = run_together(remove_the_other, 2)
+        assert sum(isinstance(r, User) for r in results) == 1, results
+        assert sum(isinstance(r, Conflict) for r in results) == 1, results
+        with db.database.connection_context():
+            active_admins = User.select().where(User.role == "admin", User.is_active).count()
+        assert active_admins == 1, f"trial {trial}: {active_admins} active admins"
+
+
+def databases_empty_users():
+    from tinyapp.models import ApiToken, Change, Session, User
+
+    with db.database.connection_context():
+        for model in (Session, ApiToken, Change, User):
+            model.delete().execute()

@@ -38,6 +38,7 @@ SAMPLES = {
     "POOL_MAX_CONNECTIONS": ("5", "6", "7"),
     "POOL_STALE_TIMEOUT": ("60", "120", "180"),
     "POOL_TIMEOUT": ("1", "2", "3"),
+    "STATEMENT_TIMEOUT": ("5", "0", "30"),
     "MAX_BODY_BYTES": ("10000", "20000", "30000"),
     "CACHE_URL": ("redis://h1:6379/0", "memory://", "redis://h3:6379/2"),
     "CACHE_LISTS": ("false", "true", "off"),
@@ -47,14 +48,22 @@ SAMPLES = {
     "BACKUP_KEEP_DAILY": ("0", "7", "14"),
     "BACKUP_KEEP_WEEKLY": ("0", "4", "8"),
     "BACKUP_COPY_TO": ("/mnt/a", "/mnt/b", "/mnt/c"),
+    "TIMEZONE": ("Europe/Paris", "America/Los_Angeles", "Asia/Tokyo"),
     "LOG_LEVEL": ("debug", "warning", "error"),
     "LOG_FORMAT": ("json", "text", "json"),
     "SLOW_QUERY_MS": ("10", "20", "30"),
     "SHOW_SQL": ("true", "false", "on"),
+    "LOGIN_SLOTS": ("1", "3", "8"),
+    "METRICS_ALLOW": ("10.0.0.0/8", "127.0.0.1", "192.0.2.7, 198.51.100.0/24"),
     "SESSION_IDLE_MINUTES": ("10", "20", "30"),
     "SESSION_MAX_HOURS": ("1", "2", "3"),
     "TRUSTED_PROXY": ("10.0.0.1", "10.0.0.2", "10.0.0.3"),
     "SECURE_COOKIES": ("true", "false", "yes"),
+    "CURRENCY": ("GBP", "usd", "CHF"),
+    "WEBHOOK_RETRY_SECONDS": ("2", "30", "600"),
+    "SMTP_URL": ("smtp://a.example", "smtp://u:p@b.example:587", "smtps://c.example"),
+    "SMTP_FROM": ("a@example.org", "b@example.org", "c@example.org"),
+    "DIGEST_HOUR": ("6", "0", "23"),
 }
 
 
@@ -97,6 +106,10 @@ def test_config_file_in_the_data_dir_is_read_without_tinyapp_config(tmp_path):
     ("DATABASE_URL", "oracle://x/y", "sqlite:///"),
     ("CACHE_URL", "memcached://x", "memory:// or a redis"),
     ("BACKUP_INTERVAL", "weekly", "duration"),
+    ("CURRENCY", "euro", "ISO 4217 currency code"),
+    ("SMTP_URL", "mail.example.org", "smtp://"),
+    ("SMTP_FROM", "shop", "e-mail address"),
+    ("DIGEST_HOUR", "24", "whole number from 0 to 23"),
 ])
 def test_a_bad_value_names_the_key_its_source_and_what_is_allowed(tmp_path, key, value,
                                                                    allowed):

@@ -9,10 +9,11 @@ import pytest
 import webtest
 
 from tests.support import databases
-from tests.support.tcpproxy import TCPProxy
+from tests.support.tcpproxy import TCPProxy, through
 from tinyapp import db, migrations
-from tinyapp.db import make_database, transactional
+from tinyapp.db import make_database
 from tinyapp.models import Category
+from tinyapp.unit_of_work import unit_of_work
 from tinyapp.web.app import create_app
 from tinyapp.web.guard import PUBLIC
 
@@ -96,8 +97,8 @@ def test_a_raising_request_still_returns_its_connection(database, settings):
         Category.select().count()
         raise RuntimeError("boom")
 
-    @transactional
-    def crash_inside_transaction():
+    @unit_of_work
+    def crash_inside_transaction(work):
         Category.create(name="never saved")
         raise RuntimeError("boom")
 
@@ -113,8 +114,8 @@ def test_a_raising_request_still_returns_its_connection(database, settings):
     for path, status in (("/crash", 500), ("/crash-tx", 500), ("/abort", 400)):
         response = client.get(path, status=status)
         assert "Traceback" not in response.text
-        assert db.pool_status()["in_use"] == 0
-    assert db.pool_status()["idle"] >= 1  # it went back to the pool, not away
+        assert app.database.pool_status()["in_use"] == 0
+    assert app.database.pool_status()["idle"] >= 1  # it went back to the pool, not away
     with db.database.connection_context():
         assert Category.select().count() == 0  # the failed transaction left nothing
 
@@ -132,9 +133,9 @@ def test_a_500_shows_a_request_id_and_no_internals(database, settings):
     assert "secret internals" not in response.text
 
 
-def test_transactional_rolls_back_everything_on_error(database):
-    @transactional
-    def two_categories_then_fail():
+def test_a_unit_of_work_rolls_back_everything_on_error(database):
+    @unit_of_work
+    def two_categories_then_fail(work):
         Category.create(name="first")
         Category.create(name="second")
         raise ValueError("stop")
@@ -145,12 +146,6 @@ def test_transactional_rolls_back_everything_on_error(database):
         assert Category.select().count() == 0
 
 
-def _proxied(url: str, proxy: TCPProxy) -> str:
-    parts = urlsplit(url)
-    credentials = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
-    return urlunsplit(parts._replace(netloc=f"{credentials}127.0.0.1:{proxy.port}"))
-
-
 def test_database_outage_answers_503_quickly_and_recovers_without_restart(
         engine, migrated_url, make_settings):
     if engine == "sqlite":
@@ -158,9 +153,11 @@ def test_database_outage_answers_503_quickly_and_recovers_without_restart(
     parts = urlsplit(migrated_url)
     proxy = TCPProxy(parts.hostname, parts.port)
     pool_timeout = 2
-    settings = make_settings(DATABASE_URL=_proxied(migrated_url, proxy),
+    settings = make_settings(DATABASE_URL=through(proxy, migrated_url),
                              POOL_TIMEOUT=pool_timeout)
-    client = webtest.TestApp(create_app(settings))
+    app = create_app(settings)
+    databases.use(app.database)
+    client = webtest.TestApp(app)
     try:
         assert client.get("/readyz").json["status"] == "ready"
 
@@ -173,7 +170,7 @@ def test_database_outage_answers_503_quickly_and_recovers_without_restart(
             assert response.json["database"] == "unreachable"
             proxy.start()
             assert client.get("/readyz").json["status"] == "ready"
-        assert db.pool_status()["in_use"] == 0
+        assert app.database.pool_status()["in_use"] == 0
     finally:
         db.database.close_all()
         proxy.close()
@@ -182,7 +179,9 @@ def test_database_outage_answers_503_quickly_and_recovers_without_restart(
 def test_sqlite_unreachable_answers_503_and_recovers(make_settings, tmp_path):
     folder = tmp_path / "not-yet"
     settings = make_settings(DATABASE_URL=f"sqlite:///{folder / 'tinyapp.db'}")
-    client = webtest.TestApp(create_app(settings))
+    app = create_app(settings)
+    databases.use(app.database)
+    client = webtest.TestApp(app)
     response = client.get("/readyz", status=503)
     assert "unable to open database file" in response.json["detail"]
 
@@ -196,6 +195,7 @@ def test_sqlite_unreachable_answers_503_and_recovers(make_settings, tmp_path):
 def test_readyz_says_when_migrations_are_pending(scratch_url, make_settings):
     client = webtest.TestApp(create_app(make_settings(DATABASE_URL=scratch_url)))
     response = client.get("/readyz", status=503)
+    databases.use(scratch_url)
     assert response.json["pending_migrations"] == [m.name for m in migrations.status()]
     assert "tinyapp migrate up" in response.json["detail"]
 
@@ -209,3 +209,54 @@ def test_healthz_answers_without_touching_the_database(make_settings, tmp_path):
 
 def test_empty_helper_is_only_for_tests():
     assert callable(databases.empty_all_tables)
+
+
+@pytest.mark.parametrize("version, affected", [((3, 6, 23), False), ((3, 7, 0), True),
+                                               ((3, 40, 1), True), ((3, 51, 2), True),
+                                               ((3, 51, 3), False), ((3, 53, 4), False)])
+def test_the_wal_reset_bug_range_is_3_7_0_to_3_51_2(version, affected):
+    assert db.has_wal_reset_bug(version) is affected
+
+
+def test_the_sqlite_library_is_named_and_flagged_by_readyz_check_and_the_system_page(
+        make_settings, tmp_path, capsys, make_user):
+    from tinyapp.cli import main
+
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    settings = make_settings(DATABASE_URL=url)
+    with databases.use(settings).connection():
+        migrations.upgrade()
+    version, affected = db.sqlite3.sqlite_version, db.has_wal_reset_bug(
+        db.sqlite3.sqlite_version_info)
+    client = webtest.TestApp(create_app(settings))
+    ready = client.get("/readyz").json
+    assert ready["sqlite_library"] == version
+    assert ("warnings" in ready) is affected
+    if affected:
+        assert "WAL-reset bug" in ready["warnings"][0]
+        assert "pip install 'tinyapp[sqlite]'" in ready["warnings"][0]
+
+    main(["check", "--database-url", url, "--data-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert (f"WARNING  SQLite {version} has the WAL-reset bug" in out) is affected
+    assert (f"OK       SQLite library {version}" in out) is not affected
+    db.database.close_all()
+
+
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
+def test_a_psycopg2_connection_not_made_by_tinyapp_still_works(engine, database, migrated_url):
+    """tinyapp's wait callback (which bounds every wait) is psycopg2's, for the whole
+    process: a connection of another class has no limits set, and must work as usual."""
+    import psycopg2
+
+    with db.database.connection_context():
+        db.database.execute_sql("SELECT 1")  # tinyapp's connection: the callback is set
+    parts = urlsplit(migrated_url)
+    other = psycopg2.connect(host=parts.hostname, port=parts.port, user=parts.username,
+                             dbname=parts.path[1:])
+    try:
+        cursor = other.cursor()
+        cursor.execute("SELECT 41 + 1")
+        assert cursor.fetchone() == (42,)
+    finally:
+        other.close()

@@ -56,3 +56,21 @@ def test_other_waitress_warnings_still_show():
     stream = capture("text")
     logging.getLogger("waitress").warning("client disconnected")
     assert "WARNING waitress client disconnected" in stream.getvalue()
+
+
+def test_a_line_break_in_the_path_cannot_forge_a_log_line(make_settings):
+    stream = capture("text")
+    client = webtest.TestApp(create_app(make_settings()))
+    forged = "/x%0A2026-01-01T00:00:00Z INFO tinyapp.request [feedbeef] GET /admin 200"
+    client.get(forged + "%0D%1B[31m%E2%80%AE", status=404)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 1, lines
+    assert "/x\\n2026-01-01T00:00:00Z INFO" in lines[0]
+    assert "\\r\\x1b[31m\\u202e 404" in lines[0]
+
+
+def test_json_lines_stay_one_object_per_line_whatever_the_path(make_settings):
+    stream = capture("json")
+    webtest.TestApp(create_app(make_settings())).get("/x%0Ay%E2%80%AE", status=404)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["path"] == "/x\ny\u202e"

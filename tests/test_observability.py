@@ -10,11 +10,12 @@ from tinyapp.logs import configure_logging
 from tinyapp.web.app import create_app
 
 
-def test_metrics_count_requests_by_route_template_and_status(client, api):
+def test_metrics_count_requests_by_route_template_and_status(api_as):
+    api = api_as("admin")
     for product_id in (1, 2, 3):
         api.get(f"/api/v1/products/{product_id}", status=404)
     api.get("/api/v1/products")
-    text = client.get("/metrics").text
+    text = api.get("/metrics").text
     assert 'route="/api/v1/products/<product_id:int>",status="404"} 3.0' in text
     assert re.search(r'tinyapp_request_duration_seconds_bucket\{le="0.1",method="GET",'
                      r'route="/api/v1/products",status="200"\} 1.0', text)
@@ -23,10 +24,10 @@ def test_metrics_count_requests_by_route_template_and_status(client, api):
     assert 'tinyapp_db_queries_total{route="/api/v1/products"}' in text
 
 
-def test_unknown_urls_share_one_metrics_series(client):
+def test_unknown_urls_share_one_metrics_series(client, api_as):
     for n in range(5):
         client.get(f"/no/such/page/{n}", status=404)
-    text = client.get("/metrics").text
+    text = api_as("admin").get("/metrics").text
     assert 'route="(unmatched)",status="404"} 5.0' in text
     assert "/no/such/page" not in text
 
@@ -100,3 +101,38 @@ def test_the_system_page_lists_slow_queries_with_their_plan(make_settings, migra
     section = client.get("/system").html.select_one("#slow-queries")
     plans = [pre.text for pre in section.select("pre.plan")]
     assert any("products" in plan or "t1" in plan for plan in plans), section.text[:500]
+
+
+def test_metrics_are_not_for_strangers(client, api_as):
+    problem = client.get("/metrics", status=401).json
+    assert problem["status"] == 401
+    api_as("viewer").get("/metrics", status=403)
+    api_as("staff").get("/metrics", status=403)
+    assert "tinyapp_db_pool_connections" in api_as("admin").get("/metrics").text
+
+
+def test_a_metrics_token_reads_metrics_and_nothing_else(api_as):
+    admin = api_as("admin")
+    created = admin.post("/api/v1/tokens", {"name": "prometheus", "scope": "metrics"},
+                         status=201).json
+    assert created["scope"] == "metrics"
+    scraper = webtest.TestApp(admin.app.app)
+    headers = {"Authorization": f"Bearer {created['token']}"}
+    assert "tinyapp_request_duration_seconds" in scraper.get("/metrics", headers=headers).text
+    scraper.get("/api/v1/products", headers=headers, status=403)
+    scraper.get("/api/v1/me", headers=headers, status=403)
+
+
+def test_only_admins_may_make_a_metrics_token(api_as):
+    api_as("staff").post("/api/v1/tokens", {"name": "prometheus", "scope": "metrics"},
+                         status=403)
+
+
+def test_addresses_on_the_allow_list_read_metrics_without_a_token(database, make_settings,
+                                                                   migrated_url):
+    app = create_app(make_settings(DATABASE_URL=migrated_url,
+                                   METRICS_ALLOW="10.0.0.0/8, 192.0.2.7"))
+    for address, status in (("10.1.2.3", 200), ("192.0.2.7", 200), ("192.0.2.8", 401),
+                            ("127.0.0.1", 401)):
+        webtest.TestApp(app, extra_environ={"REMOTE_ADDR": address}).get("/metrics",
+                                                                          status=status)

@@ -1,25 +1,23 @@
 """A small cache with two backends: ``memory://`` (one process) and ``redis://`` (several).
 
-Reports and the dashboard are cached under keys that include a *generation* number per
-topic they depend on. A write that changes a topic bumps its generation after it
-commits (``invalidate``), so the next read misses and recomputes; stale entries are
-never read again and expire on their own. With Redis, every process sees the bump.
-
-Topics, each bumped by the services that change it: "sales" (orders placed, fulfilled
-or cancelled), "orders" (any change to any order), "stock" (any stock movement),
-"catalog" (products and categories), "customers", "accounts" (users and API tokens).
+Reports, the dashboard, API list pages and API tokens are cached under keys that
+include a *generation* per table they read. After a unit of work commits, the
+generation of every table it wrote is bumped (tinyapp/unit_of_work.py), so the next
+read misses and recomputes; stale entries are never read again and expire on their
+own. With Redis, every process sees the bump.
 """
 
+import collections
+import contextlib
+import contextvars
 import json
 import logging
 import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
-
-from tinyapp.db import database
 
 log = logging.getLogger("tinyapp.cache")
 
@@ -40,6 +38,7 @@ class MemoryCache:
         self._max_bytes = max_bytes
         self._bytes = 0
         self._clock = clock
+        self.stats = Stats()
 
     def get(self, key: str) -> Any | None:
         with self._lock:
@@ -75,9 +74,10 @@ class MemoryCache:
         with self._lock:
             return str(self._generations.get(topic, 0))
 
-    def bump(self, topic: str) -> None:
+    def bump(self, *topics: str) -> None:
         with self._lock:
-            self._generations[topic] = self._generations.get(topic, 0) + 1
+            for topic in topics:
+                self._generations[topic] = self._generations.get(topic, 0) + 1
 
     def clear(self) -> None:
         with self._lock:
@@ -100,6 +100,7 @@ class RedisCache:
         self._redis = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
         self._prefix = prefix
         self._errors = (redis.RedisError, OSError)
+        self.stats = Stats()
 
     def _call(self, method: str, key: str, *args, default=None):
         try:
@@ -132,8 +133,9 @@ class RedisCache:
             log.warning("redis generation failed, carrying on without the cache: %s", exc)
             return "unavailable"
 
-    def bump(self, topic: str) -> None:
-        self._call("set", "gen:" + topic, uuid.uuid4().hex)
+    def bump(self, *topics: str) -> None:
+        for topic in topics:
+            self._call("set", "gen:" + topic, uuid.uuid4().hex)
 
     def clear(self) -> None:
         try:
@@ -156,56 +158,72 @@ def make_cache(url: str):
     return MemoryCache()
 
 
-class _Stats:
+class Stats:
+    """How often a cache had the answer (hits) or not (misses), for /metrics and the system page.
+
+    Counted per kind of result too ("sales", "webhooks"...), so one can tell which pay off.
+    """
+
     def __init__(self):
         self.hits = 0
         self.misses = 0
+        self.by_name: collections.Counter = collections.Counter()  # (name, "hit"|"miss")
+
+    def count(self, name: str, hit: bool) -> None:
+        if hit:
+            self.hits += 1
+        else:
+            self.misses += 1
+        self.by_name[name, "hit" if hit else "miss"] += 1
+
+    def hits_of(self, name: str) -> int:
+        return self.by_name[name, "hit"]
 
 
-_state = {"cache": MemoryCache()}
-stats = _Stats()
+_bound: contextvars.ContextVar = contextvars.ContextVar("tinyapp_cache", default=None)
 
 
-def init_cache(url: str):
-    """Point the app's cache at the backend a CACHE_URL names, and return it."""
-    _state["cache"] = make_cache(url)
-    return _state["cache"]
+@contextlib.contextmanager
+def bound(backend) -> Iterator[None]:
+    """Make backend the cache of this thread for the block (Database.bound does it)."""
+    token = _bound.set(backend)
+    try:
+        yield
+    finally:
+        _bound.reset(token)
 
 
 def current():
-    """The app's cache (memory until init_cache is called)."""
-    return _state["cache"]
+    """The cache bound to this request or command (a throwaway one when none is)."""
+    backend = _bound.get()
+    return backend if backend is not None else _UNBOUND
 
 
-def key_for(name: str, params: dict, topics: tuple[str, ...]) -> str:
-    """The cache key of a result: its name, parameters and the current topic generations."""
-    backend = _state["cache"]
-    generations = ",".join(f"{t}{backend.generation(t)}" for t in topics)
+def key_for(name: str, params: dict, reads: tuple[str, ...]) -> str:
+    """The cache key of a result: its name, parameters and its tables' current generations."""
+    backend = current()
+    generations = ",".join(f"{t}{backend.generation(t)}" for t in reads)
     return f"{name}:{generations}:{json.dumps(params, sort_keys=True, default=str)}"
 
 
-def cached(name: str, params: dict, compute: Callable[[], Any], ttl: float = 300,
-           topics: tuple[str, ...] = ("sales",)) -> Any:
-    """Return compute()'s JSON-able result, reusing it until a topic is invalidated."""
-    backend = _state["cache"]
-    key = key_for(name, params, topics)
+def cached(name: str, params: dict, compute: Callable[[], Any], reads: tuple[str, ...],
+           ttl: float = 300) -> Any:
+    """Return compute()'s JSON-able result, reusing it until a table it reads is written.
+
+    ``reads`` names those tables. Every unit of work that commits bumps the generation
+    of each table its SQL wrote (tinyapp/unit_of_work.py), so the key changes and the
+    next read computes afresh; no write needs to know which results depend on it.
+    """
+    backend = current()
+    key = key_for(name, params, reads)
     value = backend.get(key)
     if value is not None:
-        stats.hits += 1
+        backend.stats.count(name, hit=True)
         return value
-    stats.misses += 1
+    backend.stats.count(name, hit=False)
     value = compute()
     backend.set(key, value, ttl)
     return value
 
 
-def invalidate(*topics: str) -> None:
-    """Make cached results about these topics stale once the current transaction commits."""
-    def bump():
-        for topic in topics:
-            _state["cache"].bump(topic)
-
-    if database.obj is not None and database.in_transaction():
-        database.after_commit(bump)
-    else:
-        bump()
+_UNBOUND = MemoryCache(max_entries=0)  # keeps nothing: code outside an app reads fresh

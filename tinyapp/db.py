@@ -1,41 +1,75 @@
-"""The database: one deferred proxy, built from DATABASE_URL, with a connection pool.
+"""The database: a connection pool built from DATABASE_URL, owned by the app that made it.
 
-Read this module to see how a URL becomes a connection pool, how SQLite is tuned,
-how a request borrows and returns a connection, and how a write transaction begins.
+Read this module to see how a URL becomes a connection pool (make_database), how SQLite
+is tuned, how a request or command borrows a connection and gives it back
+(Database.connection), and how a write transaction begins (Database.transaction).
+Writing goes through the unit of work (tinyapp/unit_of_work.py), which uses both.
+
+``create_app`` and the command line each make a ``Database`` of their own; nothing is
+shared between two of them. Peewee models need *a* database to run on, so they are all
+bound to ``database`` below, which stands for "the Database bound to this request or
+command" (``Database.bound()``, a context variable, so each thread and each app sees
+its own): code never re-points it.
 """
 
 import contextlib
-import functools
+import contextvars
+import datetime as dt
 import threading
-import time
+import zoneinfo
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from typing import Any
 
 import peewee
-from playhouse import db_url
-from playhouse.pool import (
-    MaxConnectionsExceeded,
-    PooledMySQLDatabase,
-    PooledPostgresqlDatabase,
-    PooledSqliteDatabase,
+from playhouse.pool import MaxConnectionsExceeded
+
+from tinyapp import cache
+from tinyapp.engines import (  # noqa: F401 - the database's vocabulary, in one place
+    ANSWER_MARGIN,
+    SQLITE_PRAGMAS,
+    answer_limit,
+    engine_of,
+    exact_collation,
+    has_wal_reset_bug,
+    is_connection_lost,
+    is_retryable,
+    make_database,
+    recording_writes,
+    sqlite3,
+    sqlite_library_warning,
+    sqlite_path,
 )
 
-from tinyapp import querylog
+_bound: contextvars.ContextVar["Database | None"] = contextvars.ContextVar(
+    "tinyapp_database", default=None)
 
-# Every model binds to this proxy; init_database() points it at a real database.
-database = peewee.DatabaseProxy()
 
-ENGINES = {"sqlite": "sqlite", "postgres": "postgresql", "postgresql": "postgresql",
-           "mysql": "mysql", "mariadb": "mysql"}
+class BoundDatabase(peewee.DatabaseProxy):
+    """What every model is bound to: the Database bound to the running request or command.
 
-# SQLite settings chosen for a web app: readers never block the writer (WAL), foreign
-# keys enforced, a commit survives power loss (synchronous=FULL), and a writer waits
-# for the lock instead of failing at once (busy_timeout, set from POOL_TIMEOUT).
-SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "synchronous": "full",
-                  "cache_size": -16000, "temp_store": "memory"}
+    A peewee proxy whose target is not set once for the process (``initialize``), but
+    looked up in a context variable: each thread, and each of two apps in one process,
+    sees the Database it bound with ``Database.bound()``.
+    """
 
+    __slots__ = ()
+
+    def __init__(self):  # no state of its own: Proxy's would be process-wide
+        pass
+
+    @property
+    def obj(self) -> peewee.Database | None:
+        bound = _bound.get()
+        return None if bound is None else bound.peewee
+
+    def initialize(self, obj) -> None:
+        raise TypeError("bind a tinyapp.db.Database with `with database.bound():` instead")
+
+    def attach_callback(self, callback):
+        return callback  # models' field hooks: nothing to attach to
+
+
+database = BoundDatabase()
 
 # Ids are INTEGER columns: 32 bits on PostgreSQL and MySQL. A larger number in a URL can
 # name no row, and drivers refuse to send it (SQLite: OverflowError; PostgreSQL: out of
@@ -47,95 +81,178 @@ class DatabaseUnavailable(Exception):
     """The database cannot be reached or has no free connection; try again later."""
 
 
-class _Timed:
-    """Mixin that times every statement and reports it to the query log."""
+class Database:
+    """tinyapp's database: a pool for one URL, the connections it lends, the transactions it begins.
 
-    def execute_sql(self, sql, params=None, *args, **kwargs):
-        started = time.perf_counter()
-        try:
-            return super().execute_sql(sql, params, *args, **kwargs)
-        finally:
-            querylog.record(sql, params, time.perf_counter() - started)
-
-
-class SqliteDatabase(_Timed, PooledSqliteDatabase):
-    def rollback(self):
-        # After a full disk or an I/O error SQLite has already rolled back by itself;
-        # a ROLLBACK then fails ("no transaction is active") and hides the real error.
-        if not self.is_closed() and not self.connection().in_transaction:
-            return None
-        return super().rollback()
-
-
-class PostgresqlDatabase(_Timed, PooledPostgresqlDatabase):
-    pass
-
-
-class MySQLDatabase(_Timed, PooledMySQLDatabase):
-    # MySQL's plain DATETIME drops microseconds; keep them, as the other engines do.
-    field_types = {**PooledMySQLDatabase.field_types, "DATETIME": "DATETIME(6)"}
-    query_timeout = 60
-
-    def _connect(self):
-        # PyMySQL waits read_timeout, not connect_timeout, for the server's greeting, so
-        # the connection is opened with the short timeout (set in make_database) and
-        # only then given the longer one that queries need.
-        conn = super()._connect()
-        conn._read_timeout = self.query_timeout
-        return conn
-
-
-def engine_of(url: str) -> str:
-    """Name the engine a URL points at: 'sqlite', 'postgresql' or 'mysql'."""
-    scheme = urlsplit(url).scheme.split("+")[0]
-    try:
-        return ENGINES[scheme]
-    except KeyError:
-        raise ValueError(f"unsupported database URL scheme {scheme!r}") from None
-
-
-def sqlite_path(url: str) -> Path | None:
-    """Return the file a sqlite:// URL points at, or None for other engines."""
-    if engine_of(url) != "sqlite":
-        return None
-    return Path(db_url.parse(url)["database"])
-
-
-def make_database(url: str, max_connections: int = 20, stale_timeout: int = 300,
-                  timeout: int = 10) -> peewee.Database:
-    """Build a pooled database from a URL; nothing connects until the first query.
-
-    ``postgresql://`` and ``postgresql+pool://`` (likewise ``mysql``, ``sqlite``) both
-    give a pool: a web app should never open a connection per request.
+    Made by ``create_app`` (one per app) and by the command line (one per command);
+    ``bound()`` makes it the database the models use for a block of code.
     """
-    engine = engine_of(url)
-    params = db_url.parse(url, unquote_password=True, unquote_user=True)
-    name = params.pop("database")
-    pool = {"max_connections": max_connections, "stale_timeout": stale_timeout,
-            "timeout": timeout}
-    if engine == "sqlite":
-        pragmas = {**SQLITE_PRAGMAS, "busy_timeout": timeout * 1000}
-        # A pooled connection is used by one thread at a time, but not always the thread
-        # that opened it: allow that (sqlite3 refuses it by default).
-        return SqliteDatabase(name, pragmas=pragmas, check_same_thread=False, **pool,
-                              **params)
-    params.setdefault("connect_timeout", timeout)
-    if engine == "postgresql":
-        return PostgresqlDatabase(name, **pool, **params)
-    params["password"] = params.pop("passwd", params.get("password", ""))
-    params.setdefault("read_timeout", timeout)
-    params.setdefault("write_timeout", MySQLDatabase.query_timeout)
-    return MySQLDatabase(name, **pool, **params)
+
+    def __init__(self, url: str, max_connections: int = 20, stale_timeout: int = 300,
+                 timeout: int = 10, cache_url: str = "memory://", statement_timeout: int = 0,
+                 timezone: str = "UTC"):
+        self.url = url
+        # The shop's business day ("today", sales per day) is a day in this zone.
+        self.timezone = dt.UTC if timezone == "UTC" else zoneinfo.ZoneInfo(timezone)
+        self.engine = engine_of(url)
+        self.timeout = timeout
+        self.peewee = make_database(url, max_connections, stale_timeout, timeout,
+                                    statement_timeout)
+        # SQLite has one writer at a time. This app's threads queue here, blocked,
+        # instead of polling SQLite's busy handler: under a steady stream of writes that
+        # polling is unfair, and an unlucky writer can wait past the busy timeout.
+        self._writers = threading.RLock()
+        # What is cached about this database's data (tinyapp/cache.py).
+        self.cache = cache.make_cache(cache_url)
+        # Called with each unit of work after it commits (tinyapp/unit_of_work.py).
+        self.after_commit: list[Callable[[Any], None]] = []
+
+    @classmethod
+    def from_settings(cls, settings) -> "Database":
+        return cls(settings.DATABASE_URL, settings.POOL_MAX_CONNECTIONS,
+                   settings.POOL_STALE_TIMEOUT, settings.POOL_TIMEOUT, settings.CACHE_URL,
+                   settings.STATEMENT_TIMEOUT, settings.TIMEZONE)
+
+    @contextlib.contextmanager
+    def bound(self) -> Iterator["Database"]:
+        """Make this the database the models use in this thread (and its cache), for the block."""
+        token = _bound.set(self)
+        try:
+            with cache.bound(self.cache):
+                yield self
+        finally:
+            _bound.reset(token)
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[None]:
+        """Borrow a pooled connection for the block, and give it back after it.
+
+        Inside a block that holds one already (a request, a command), the block uses
+        that one and leaves it to the outer block to give back.
+        """
+        if not self.peewee.is_closed():
+            yield
+            return
+        try:
+            self.peewee.connect()
+        except MaxConnectionsExceeded as exc:
+            raise DatabaseUnavailable("every database connection is in use") from exc
+        with self._given_back_after():
+            yield
+
+    @contextlib.contextmanager
+    def lending(self) -> Iterator[None]:
+        """Lend a pooled connection to the block if it needs one, and take it back after it.
+
+        What a request gets (the route guard): its first query borrows the connection
+        (peewee opens one on demand), the block's end gives it back. A request answered
+        from the cache (a list page, an API token) then needs no database at all, and is
+        served while the database is away.
+        """
+        if not self.peewee.is_closed():
+            yield
+            return
+        with self._given_back_after():
+            yield
+
+    @contextlib.contextmanager
+    def _given_back_after(self) -> Iterator[None]:
+        """Give this thread's connection (if the block has one) back when the block ends."""
+        broken = False
+        try:
+            yield
+        except BaseException as exc:
+            broken = is_unavailable_error(exc)
+            raise
+        finally:
+            self.give_back(broken)
+
+    def give_back(self, broken: bool = False) -> None:
+        """Return this thread's connection to the pool; close it instead if it broke.
+
+        A connection that failed with a server error is not handed to the next user.
+        """
+        if self.peewee.is_closed():
+            return
+        if broken:
+            self.peewee.manual_close()
+        else:
+            self.peewee.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Begin a write transaction (or a savepoint inside one); commit at the end.
+
+        SQLite takes the write lock at BEGIN (IMMEDIATE), after this app's other
+        writers (the queue above): a transaction that first reads and then writes would
+        otherwise fail with "database is locked" when another writer got there first,
+        and no busy timeout can save it. PostgreSQL and MySQL lock rows as they are
+        updated and need nothing special.
+        """
+        if self.engine != "sqlite":
+            with self.peewee.atomic():
+                yield
+            return
+        if self.peewee.in_transaction():
+            with self.peewee.atomic():
+                yield
+            return
+        if not self._writers.acquire(timeout=self.timeout):
+            raise DatabaseUnavailable("the database is busy with other writes")
+        try:
+            with self.peewee.atomic("IMMEDIATE"):
+                yield
+        finally:
+            self._writers.release()
+
+    def pool_status(self) -> dict[str, int]:
+        """Count pooled connections in use and idle (for /metrics and the system page)."""
+        pool = self.peewee
+        return {"in_use": len(pool._in_use), "idle": len(pool._connections),
+                "max": pool._max_connections or 0}
+
+    def ping(self) -> None:
+        """Run a trivial query; raise DatabaseUnavailable if the database does not answer."""
+        try:
+            with self.connection():
+                self.peewee.execute_sql("SELECT 1")
+        except Exception as exc:
+            if is_unavailable_error(exc):
+                raise DatabaseUnavailable(describe_error(exc)) from exc
+            raise
+
+    def reconnect(self) -> None:
+        """Replace this thread's connection, which the server dropped, with a fresh one.
+
+        A unit of work runs again after a lost connection; when it runs inside a block
+        that borrowed the connection (a request), that block keeps a live one, so what
+        it reads after the write works too. The pool's other idle ones are checked too.
+        """
+        held = not self.peewee.is_closed()
+        if held:
+            self.peewee.manual_close()  # dead: never back into the pool
+        self.peewee.close_idle()
+        if held:
+            self.peewee.connect()
+
+    def close(self) -> None:
+        """Close every pooled connection (when the app or command ends)."""
+        self.peewee.close_all()
 
 
-def init_database(settings) -> peewee.Database:
-    """Point the proxy at the database named by the settings, and return it."""
-    db = make_database(settings.DATABASE_URL, settings.POOL_MAX_CONNECTIONS,
-                       settings.POOL_STALE_TIMEOUT, settings.POOL_TIMEOUT)
-    if database.obj is not None:
-        database.obj.close_all()  # the previous pool's connections would leak otherwise
-    database.initialize(db)
-    return db
+def bound_database() -> "Database | None":
+    """The Database bound to this request or command, or None outside of one."""
+    return _bound.get()
+
+
+def current() -> Database:
+    """The Database bound to this request or command; a RuntimeError names the mistake."""
+    bound = _bound.get()
+    if bound is None:
+        raise RuntimeError("no tinyapp database is bound here: wrap the code in "
+                           "`with tinyapp_database.bound():` (a Database made by create_app "
+                           "or Database.from_settings)")
+    return bound
 
 
 def current_engine() -> str:
@@ -148,85 +265,41 @@ def current_engine() -> str:
     return "mysql"
 
 
-def reset_sequences(models) -> None:
+def reset_sequences(models, db: peewee.Database | None = None) -> None:
     """After inserting rows with explicit ids, make the next new row get a fresh id.
 
     SQLite and MySQL continue after the largest id by themselves; a PostgreSQL serial
-    column has a sequence that must be moved past it.
+    column has a sequence that must be moved past it. db defaults to the app's.
     """
-    if current_engine() != "postgresql":
+    db = db or database.obj
+    if not isinstance(db, peewee.PostgresqlDatabase):
         return
     for model in models:
         key = model._meta.primary_key
         if isinstance(key, peewee.AutoField):
             table, column = model._meta.table_name, key.column_name
-            database.execute_sql(
+            db.execute_sql(
                 f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
                 f"COALESCE(MAX({column}), 0) + 1, false) FROM {table}")
 
 
 # -- transactions --
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-# Errors after which running the same transaction again can succeed.
-_RETRYABLE = ("deadlock", "could not serialize")
-
-
-# SQLite has one writer at a time. Threads of this process queue here, blocked, instead
-# of polling SQLite's busy handler: under a steady stream of writes that polling is
-# unfair, and an unlucky writer can wait past the busy timeout ("database is locked").
-_sqlite_writer = threading.RLock()
+def transaction():
+    """Begin a write transaction on the bound database (see Database.transaction)."""
+    return current().transaction()
 
 
-@contextlib.contextmanager
-def transaction() -> Iterator[None]:
-    """Open a write transaction (or a savepoint inside one).
+def locking(query: peewee.Select) -> peewee.Select:
+    """Make a read inside a transaction lock the rows it reads until the commit.
 
-    SQLite takes the write lock at BEGIN (IMMEDIATE): a transaction that first reads
-    and then writes would otherwise fail with "database is locked" when another writer
-    got there first, and no busy timeout can save it. PostgreSQL and MySQL lock rows
-    as they are updated and need nothing special.
+    PostgreSQL and MySQL get ``SELECT ... FOR UPDATE``: a concurrent transaction reading
+    the same rows this way waits, then sees the committed result. SQLite needs (and
+    has) nothing: its write transactions hold the whole database from BEGIN IMMEDIATE.
     """
     if isinstance(database.obj, peewee.SqliteDatabase):
-        with _queue_for_sqlite(), database.atomic("IMMEDIATE"):
-            yield
-    else:
-        with database.atomic():
-            yield
-
-
-@contextlib.contextmanager
-def _queue_for_sqlite() -> Iterator[None]:
-    """Wait for this process's turn to write, at most POOL_TIMEOUT (then 503)."""
-    timeout = getattr(database.obj, "_wait_timeout", None) or 10
-    if not _sqlite_writer.acquire(timeout=timeout):
-        raise DatabaseUnavailable("the database is busy with other writes")
-    try:
-        yield
-    finally:
-        _sqlite_writer.release()
-
-
-def transactional(fn: F) -> F:
-    """Run fn in one transaction: all its writes commit together or none do.
-
-    A deadlock or serialisation failure rolls back and runs fn again (up to three
-    times), so callers see either success or a real error. Inside an outer
-    transaction, fn simply joins it.
-    """
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        if database.in_transaction():
-            return fn(*args, **kwargs)
-        for attempt in range(3):
-            try:
-                with transaction():
-                    return fn(*args, **kwargs)
-            except peewee.OperationalError as exc:
-                if attempt == 2 or not any(s in str(exc).lower() for s in _RETRYABLE):
-                    raise
-    return wrapper  # type: ignore[return-value]
+        return query
+    return query.for_update()
 
 
 # -- the connection a request borrows --
@@ -235,39 +308,6 @@ def is_unavailable_error(exc: BaseException) -> bool:
     """Tell whether an exception means "the database is down or out of connections"."""
     return isinstance(exc, (peewee.OperationalError, peewee.InterfaceError,
                             MaxConnectionsExceeded, DatabaseUnavailable))
-
-
-def release_connection(broken: bool = False) -> None:
-    """Return this thread's connection to the pool; discard it if it broke.
-
-    Called after every request, whatever happened in it. A connection that failed with
-    a server error is closed rather than handed to the next request.
-    """
-    db = database.obj
-    if db is None or db.is_closed():
-        return
-    if broken:
-        db.manual_close()
-    else:
-        db.close()
-
-
-def pool_status() -> dict[str, int]:
-    """Count pooled connections in use and idle (for /metrics and the system page)."""
-    db = database.obj
-    return {"in_use": len(db._in_use), "idle": len(db._connections),
-            "max": db._max_connections or 0}
-
-
-def ping() -> None:
-    """Run a trivial query; raise DatabaseUnavailable if the database does not answer."""
-    try:
-        with database.connection_context():
-            database.execute_sql("SELECT 1")
-    except Exception as exc:
-        if is_unavailable_error(exc):
-            raise DatabaseUnavailable(describe_error(exc)) from exc
-        raise
 
 
 def describe_error(exc: BaseException) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tinyapp import cache
+from tinyapp import faults
 from tinyapp.db import database, reset_sequences
 from tinyapp.errors import Conflict
 from tinyapp.models import (
@@ -23,13 +23,13 @@ from tinyapp.models import (
     OrderLine,
     Product,
     ProductDailySales,
-    SearchTerm,
+    SearchDocument,
     StockMovement,
     from_cents,
     utcnow,
 )
-from tinyapp.models.search import words
 from tinyapp.progress import Progress
+from tinyapp.unit_of_work import Work, unit_of_work
 
 BATCH = 2000
 
@@ -80,10 +80,22 @@ class Line:
 
 
 def load_demo(size_name: str, today: dt.date | None = None) -> dict[str, int]:
-    """Fill an empty database with the demo data of that size; return row counts."""
+    """Fill an empty database with the demo data of that size; return row counts.
+
+    All of it or nothing: one unit of work, so an interruption (Ctrl-C, a full disk, a
+    kill) leaves the database exactly as it was. Bulk rows, not services: the journal
+    gets one entry for the whole load.
+    """
+    return _load_demo(size_name, today)
+
+
+@unit_of_work
+def _load_demo(work: Work, size_name: str, today: dt.date | None) -> dict[str, int]:
     if Product.select().exists() or Order.select().exists():
-        raise Conflict("The database already has products or orders; demo data goes into "
-                       "an empty one (e.g. --database-url sqlite:///data/demo.db).")
+        raise Conflict("the database already has products or orders, and demo data goes "
+                       "into an empty one: give it a folder of its own, e.g. "
+                       "`tinyapp demo --data-dir /tmp/tinyapp-demo`, then `tinyapp serve "
+                       "--data-dir /tmp/tinyapp-demo`")
     size = SIZES[size_name]
     today = today or utcnow().date()
     rng = random.Random(f"tinyapp-demo-{size_name}")
@@ -101,11 +113,10 @@ def load_demo(size_name: str, today: dt.date | None = None) -> dict[str, int]:
         Category.insert_many([(n + 1, CATEGORY_NAMES[n]) for n in range(size.categories)],
                              fields=[Category.id, Category.name]).execute()
     _write_products(catalogue, start - dt.timedelta(days=30), sold)
-    _write_customers(rng, size, start)
-    counts = _write_orders(size, order_seed, start, catalogue.prices)
-    with database.atomic():
-        reset_sequences([Category, Product, Customer, Order, OrderLine, StockMovement])
-    cache.invalidate("sales", "stock", "catalog")
+    names = _write_customers(rng, size, start)
+    counts = _write_orders(size, order_seed, start, catalogue.prices, names)
+    reset_sequences([Category, Product, Customer, Order, OrderLine, StockMovement])
+    work.record("demo", size_name, "load")
     return {"categories": size.categories, "products": size.products,
             "customers": size.customers, **counts}
 
@@ -150,10 +161,12 @@ def _write_products(catalogue: _Catalogue, created: dt.datetime, sold: list[int]
     for chunk in _chunks(catalogue.ids()):
         with database.atomic():
             Product.insert_many(
-                [(n, f"SKU-{n:06d}", catalogue.names[n], (n - 1) % catalogue.size.categories + 1,
+                [(n, f"SKU-{n:06d}", catalogue.names[n], demo_barcode(n),
+                  (n - 1) % catalogue.size.categories + 1,
                   catalogue.prices[n], catalogue.shelf[n], catalogue.reorder[n],
                   catalogue.shelf[n] <= catalogue.reorder[n], created, created) for n in chunk],
-                fields=[Product.id, Product.sku, Product.name, Product.category, Product.price,
+                fields=[Product.id, Product.sku, Product.name, Product.barcode,
+                        Product.category, Product.price,
                         Product.stock, Product.reorder_level, Product.needs_reorder,
                         Product.created_at, Product.updated_at]).execute()
             # Opening stock = what is on the shelf now + everything that will be sold.
@@ -161,12 +174,22 @@ def _write_products(catalogue: _Catalogue, created: dt.datetime, sold: list[int]
                 [(n, catalogue.shelf[n] + sold[n], "opening stock", created) for n in chunk],
                 fields=[StockMovement.product, StockMovement.delta, StockMovement.reason,
                         StockMovement.created_at]).execute()
-            _index("product", [(n, f"SKU-{n:06d} {catalogue.names[n]}") for n in chunk])
+            _index("product", [(n, f"SKU-{n:06d} {catalogue.names[n]} {demo_barcode(n)}")
+                               for n in chunk])
         progress.advance(len(chunk))
+        faults.point("demo:products")
     progress.finish()
 
 
-def _write_customers(rng: random.Random, size: Size, start: dt.datetime) -> None:
+def demo_barcode(n: int) -> str:
+    """An EAN-13 for demo product n, from the range shops use for their own labels (20...)."""
+    digits = f"20{n:010d}"
+    check = -sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10
+    return digits + str(check)
+
+
+def _write_customers(rng: random.Random, size: Size, start: dt.datetime) -> list[str]:
+    """Write the customers; return their names by id (index 0 unused)."""
     progress = Progress("customers", size.customers)
     people = [(n, f"{rng.choice(FIRST)} {rng.choice(LAST)}", f"customer{n}@example.com")
               for n in range(1, size.customers + 1)]
@@ -178,17 +201,15 @@ def _write_customers(rng: random.Random, size: Size, start: dt.datetime) -> None
             _index("customer", [(n, f"{name} {email}") for n, name, email in chunk])
         progress.advance(len(chunk))
     progress.finish()
+    return [""] + [name for _, name, _ in people]
 
 
 def _index(kind: str, texts: list[tuple[int, str]]) -> None:
-    SearchTerm.insert_many([(kind, term, ref_id) for ref_id, text in texts
-                            for term in words(text)],
-                           fields=[SearchTerm.kind, SearchTerm.term, SearchTerm.ref_id]
-                           ).execute()
+    SearchDocument.replace_many(kind, texts)
 
 
 def _write_orders(size: Size, seed: float, start: dt.datetime,
-                  prices: list[Decimal]) -> dict[str, int]:
+                  prices: list[Decimal], names: list[str]) -> dict[str, int]:
     progress = Progress("orders", size.orders)
     counts = {"orders": 0, "order_lines": 0, "stock_movements": size.products}
     figures = _DailyFigures(size)
@@ -197,10 +218,10 @@ def _write_orders(size: Size, seed: float, start: dt.datetime,
         batch.append(order)
         figures.count(order, prices)
         if len(batch) == BATCH // 4:
-            _write_order_batch(batch, prices, counts)
+            _write_order_batch(batch, prices, names, counts)
             progress.advance(len(batch))
             batch = []
-    _write_order_batch(batch, prices, counts)
+    _write_order_batch(batch, prices, names, counts)
     figures.flush()
     progress.advance(len(batch))
     progress.finish()
@@ -256,7 +277,8 @@ def _group_by_order(lines: Iterable[Line]) -> Iterator[list[Line]]:
         yield current
 
 
-def _write_order_batch(batch: list[list[Line]], prices: list[Decimal], counts: dict) -> None:
+def _write_order_batch(batch: list[list[Line]], prices: list[Decimal], names: list[str],
+                       counts: dict) -> None:
     orders, lines, movements = [], [], []
     for order_lines_ in batch:
         head = order_lines_[0]
@@ -283,6 +305,7 @@ def _write_order_batch(batch: list[list[Line]], prices: list[Decimal], counts: d
             StockMovement.insert_many(chunk, fields=[
                 StockMovement.product, StockMovement.delta, StockMovement.reason,
                 StockMovement.order, StockMovement.created_at]).execute()
+        _index("order", [(order[0], f"{order[1]} {names[order[2]]}") for order in orders])
     counts["orders"] += len(orders)
     counts["order_lines"] += len(lines)
     counts["stock_movements"] += len(movements)

@@ -34,3 +34,7 @@ class NotAuthenticated(AppError):
 
 class TooManyRequests(AppError):
     """Slow down; ``details['retry_after']`` says for how many seconds (429)."""
+
+
+class Busy(AppError):
+    """Too much of some costly work at once; try again in a moment (503, Retry-After)."""

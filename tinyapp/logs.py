@@ -3,16 +3,40 @@
 Every record may carry a request id (``extra={"request_id": ...}``); waitress' own
 loggers flow through the same handler, and its per-request "Task queue depth" warnings
 are demoted to debug so a busy server does not flood its log.
+
+A log line holds text from the request (the path, the method): a ``%0A`` in a URL must
+not start a fake line, nor an escape sequence recolour a terminal, nor a bidi control
+reorder what an operator reads. The text format writes such characters escaped
+(``\n``, ``\x1b``, ``\u202e``); JSON escapes them by itself.
 """
 
 import datetime as dt
 import json
 import logging
+import re
 import sys
 
 # Fields a record may carry beyond the message, written by both formatters.
 EXTRA_FIELDS = ("request_id", "method", "path", "status", "duration_ms", "user",
                 "queries", "db_ms")
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e"
+                     r"\u2060-\u206f\ufeff\ufff9-\ufffb]")
+
+
+def escape_controls(text: str) -> str:
+    """Write control, line-breaking and bidi characters as escapes: one record, one line."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char)
+    if named:
+        return named
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class TextFormatter(logging.Formatter):
@@ -24,9 +48,10 @@ class TextFormatter(logging.Formatter):
         prefix = f"{stamp:%Y-%m-%dT%H:%M:%SZ} {record.levelname} {record.name}"
         if request_id:
             prefix += f" [{request_id}]"
-        line = f"{prefix} {record.getMessage()}"
-        if record.exc_info:
-            line += "\n" + self.formatException(record.exc_info)
+        line = f"{prefix} {escape_controls(record.getMessage())}"
+        if record.exc_info:  # indented, so that no line of it looks like a record
+            trace = self.formatException(record.exc_info).splitlines()
+            line += "".join(f"\n    {escape_controls(part)}" for part in trace)
         return line
 
 
@@ -70,3 +95,5 @@ def configure_logging(level: str = "info", fmt: str = "text", stream=None) -> No
         queue.addFilter(_DemoteQueueWarnings())
     # peewee logs every statement at DEBUG with its parameters: never let that through.
     logging.getLogger("peewee").setLevel(logging.INFO)
+    # tinyapp says itself which migrations it applied ("applied migration 0004_…").
+    logging.getLogger("peewee.migrations").setLevel(logging.WARNING)

@@ -10,7 +10,6 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from tinyapp import cache, db
-from tinyapp.security.permissions import PUBLIC
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
@@ -42,7 +41,8 @@ class Metrics:
             bottle.response.content_type = CONTENT_TYPE
             return generate_latest(self.registry)
 
-        app.route("/metrics", "GET", metrics, permission=PUBLIC)
+        # Admins, a token with the "metrics" scope, or an address in METRICS_ALLOW.
+        app.route("/metrics", "GET", metrics, permission="metrics:read")
 
 
 class _ReadAtScrape:
@@ -52,7 +52,7 @@ class _ReadAtScrape:
         self.settings = settings
 
     def collect(self):
-        pool = db.pool_status()
+        pool = db.current().pool_status()
         connections = GaugeMetricFamily("tinyapp_db_pool_connections",
                                         "Database connections in the pool, by state.",
                                         labels=["state"])
@@ -63,8 +63,9 @@ class _ReadAtScrape:
                                 "Most connections the pool opens.", value=pool["max"])
         lookups = CounterMetricFamily("tinyapp_cache_lookups", "Cache lookups, by result.",
                                       labels=["result"])
-        lookups.add_metric(["hit"], cache.stats.hits)
-        lookups.add_metric(["miss"], cache.stats.misses)
+        stats = cache.current().stats
+        lookups.add_metric(["hit"], stats.hits)
+        lookups.add_metric(["miss"], stats.misses)
         yield lookups
         age = _last_backup_age(self.settings)
         if age is not None:

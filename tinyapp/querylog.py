@@ -77,9 +77,20 @@ def record(sql: str, params, seconds: float) -> None:
     ms = seconds * 1000
     if ms >= _threshold["ms"]:
         request_id = entry.request_id if entry else "-"
-        log.warning("slow query %.1f ms [%s]: %s", ms, request_id, sql)
+        log.warning("slow query %.1f ms [%s]: %s", ms, request_id, shortened(sql))
         with _slow_lock:
             _slow.append(SlowQuery(time.time(), sql, ms, request_id, tuple(params or ())))
+
+
+LOGGED_SQL_CHARS = 300  # the system page shows the whole statement
+
+
+def shortened(sql: str) -> str:
+    """The SQL of a log line: one line, cut to a readable length (a bulk INSERT is KBs)."""
+    flat = " ".join(sql.split())
+    if len(flat) <= LOGGED_SQL_CHARS:
+        return flat
+    return f"{flat[:LOGGED_SQL_CHARS]}… ({len(flat):,} characters)"
 
 
 def slow_queries() -> list[SlowQuery]:

@@ -45,7 +45,8 @@ def sales(period: str, start: dt.date, end: dt.date) -> dict:
         return {"period": period, "from": start.isoformat(), "to": end.isoformat(),
                 "items": items, "total_orders": sum(o for o, _ in totals.values()),
                 "total_amount": _money(sum(c for _, c in totals.values()))}
-    return cache.cached("sales", {"p": period, "f": start, "t": end}, compute)
+    return cache.cached("sales", {"p": period, "f": start, "t": end}, compute,
+                        reads=("daily_sales",))
 
 
 def _periods(period: str, start: dt.date, end: dt.date) -> list[str]:
@@ -68,7 +69,7 @@ def top_products(start: dt.date, end: dt.date, limit: int = 10) -> dict:
             {**names[row["key"]], "quantity": row["quantity"], "amount": row["amount"]}
             for row in rows]}
     return cache.cached("top-products", {"f": start, "t": end, "n": limit}, compute,
-                        topics=("sales", "catalog"))
+                        reads=("product_daily_sales", "products"))
 
 
 def sales_by_category(start: dt.date, end: dt.date) -> dict:
@@ -82,7 +83,7 @@ def sales_by_category(start: dt.date, end: dt.date) -> dict:
             {"category_id": row["key"], "name": names.get(row["key"], "(no category)"),
              "quantity": row["quantity"], "amount": row["amount"]} for row in rows]}
     return cache.cached("categories", {"f": start, "t": end}, compute,
-                        topics=("sales", "catalog"))
+                        reads=("product_daily_sales", "categories"))
 
 
 def _sold_per(column, start: dt.date, end: dt.date, limit: int | None = None) -> list[dict]:
@@ -111,7 +112,7 @@ def low_stock(limit: int = 50) -> dict:
                        Product.is_active == True)  # noqa: E712
                 .order_by(Product.stock, Product.id).limit(limit).dicts())
         return {"items": list(rows)}
-    return cache.cached("low-stock", {"n": limit}, compute, topics=("stock", "catalog"))
+    return cache.cached("low-stock", {"n": limit}, compute, reads=("products",))
 
 
 def suggestions(product_id: int, limit: int = 5) -> dict:
@@ -131,7 +132,7 @@ def suggestions(product_id: int, limit: int = 5) -> dict:
         return {"product_id": product_id, "items": [
             {**names[row["product_id"]], "orders": row["orders"]} for row in rows]}
     return cache.cached("suggestions", {"p": product_id, "n": limit}, compute,
-                        topics=("sales", "catalog"))
+                        reads=("order_lines", "orders", "products"))
 
 
 def _product_names(ids: list[int]) -> dict[int, dict]:
@@ -148,4 +149,4 @@ def open_orders() -> dict:
                             fn.SUM(Order.total).coerce(False).alias("cents"))
                .where(Order.status == "placed").dicts().get())
         return {"orders": row["orders"], "amount": _money(row["cents"])}
-    return cache.cached("open-orders", {}, compute)
+    return cache.cached("open-orders", {}, compute, reads=("orders",))

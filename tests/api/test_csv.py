@@ -73,3 +73,94 @@ def test_export_orders(api):
     rows = list(csv.DictReader(io.StringIO(api.get("/api/v1/exports/orders.csv").text)))
     assert [(r["status"], r["customer"], r["total"]) for r in rows] == [
         ("placed", "Ada", "5.00")]
+
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"Click\")", "+1+1", "-2+3", "@SUM(A1)",
+            "'quoted already", "=1\t+2"]
+
+
+def test_exports_neutralise_cells_a_spreadsheet_would_run(api):
+    """OWASP's rule: a cell starting with = + - @ (or tab, CR) gets a leading quote."""
+    for n, text in enumerate(FORMULAS):
+        product = api.product(f"F-{n}", name=text, description=text)
+        api.order(api.customer(text)["id"], (product["id"], 1))
+    products = list(csv.DictReader(io.StringIO(api.get("/api/v1/exports/products.csv").text)))
+    orders = list(csv.DictReader(io.StringIO(api.get("/api/v1/exports/orders.csv").text)))
+    for row in products:
+        for column in ("name", "description"):
+            assert not row[column].startswith(("=", "+", "-", "@", "\t", "\r")), row
+            assert row[column].startswith("'")
+    assert all(row["customer"].startswith("'") for row in orders)
+
+
+def test_neutralised_cells_import_back_unchanged(api):
+    for n, text in enumerate(FORMULAS):
+        api.product(f"F-{n}", name=text, description=text)
+    exported = api.get("/api/v1/exports/products.csv").text
+    api_rows = {p["sku"]: p for p in api.get("/api/v1/products", limit=50).json["items"]}
+    renamed = exported.replace("F-", "G-")  # import them as new products
+    assert post_csv(api, renamed, 200).json["created"] == len(FORMULAS)
+    after = {p["sku"]: p for p in api.get("/api/v1/products", limit=50).json["items"]}
+    for sku, product in api_rows.items():
+        twin = after[sku.replace("F-", "G-")]
+        assert (twin["name"], twin["description"]) == (product["name"],
+                                                       product["description"])
+    assert post_csv(api, exported, 200).json["unchanged"] == len(FORMULAS)
+
+
+def rows_of(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.text)))
+
+
+def test_exports_keep_the_filters_of_the_list(api):
+    tools = api.category("Tools")
+    api.product("SD-12", name="Cordless Screwdriver", category_id=tools["id"])
+    api.product("DR-1", name="Drill", category_id=tools["id"])
+    api.product("GL-1", name="Glue")
+    assert [r["sku"] for r in rows_of(api.get("/api/v1/exports/products.csv",
+                                              q="driver"))] == ["SD-12"]
+    assert sorted(r["sku"] for r in rows_of(api.get("/api/v1/exports/products.csv",
+                                                    category=tools["id"]))) == ["DR-1",
+                                                                                "SD-12"]
+    ada, grace = api.customer("Ada Lovelace"), api.customer("Grace Hopper")
+    assert [r["name"] for r in rows_of(api.get("/api/v1/exports/customers.csv",
+                                               q="hopp"))] == ["Grace Hopper"]
+    api.placed_order(ada["id"], (api.get("/api/v1/products", q="glue").json["items"][0]["id"],
+                                 1))
+    api.order(grace["id"], (api.get("/api/v1/products", q="drill").json["items"][0]["id"], 1))
+    assert [r["customer"] for r in rows_of(api.get("/api/v1/exports/orders.csv",
+                                                   params={"status": "draft"}))] == [
+        "Grace Hopper"]
+    assert [r["customer"] for r in rows_of(api.get("/api/v1/exports/orders.csv",
+                                                   q="lovel"))] == ["Ada Lovelace"]
+    api.get("/api/v1/exports/orders.csv", params={"status": "lost"}, status=400)
+
+
+def test_barcodes_round_trip_and_a_file_without_them_keeps_them(api):
+    api.product("SD-12", barcode="4006381333931")
+    exported = api.get("/api/v1/exports/products.csv").text
+    assert rows_of(api.get("/api/v1/exports/products.csv"))[0]["barcode"] == "4006381333931"
+    assert post_csv(api, exported, 200).json["unchanged"] == 1
+    assert post_csv(api, "sku,name,price\nSD-12,Screwdriver,1.00\n", 200).json == {
+        "created": 0, "updated": 1, "unchanged": 0}
+    product = api.get("/api/v1/products").json["items"][0]
+    assert (product["name"], product["barcode"]) == ("Screwdriver", "4006381333931")
+
+
+def test_a_barcode_belongs_to_one_product(api):
+    api.product("SD-12", barcode="4006381333931")
+    problem = api.post("/api/v1/products", {"sku": "SD-13", "name": "Other", "price": "1",
+                                            "barcode": "4006381333931"}, status=409).json
+    assert "already on product SD-12" in problem["detail"]
+    api.post("/api/v1/products", {"sku": "SD-14", "name": "Spaced", "price": "1",
+                                  "barcode": "400 638"}, status=422)
+
+
+def test_reports_export_as_csv(api):
+    product = api.product("DR-1", price="2.50", name="Drill")
+    api.placed_order(api.customer("Ada")["id"], (product["id"], 2))
+    sales = rows_of(api.get("/api/v1/exports/sales.csv"))
+    assert sum(int(r["orders"]) for r in sales) == 1 and len(sales) == 30
+    assert rows_of(api.get("/api/v1/exports/top-products.csv")) == [
+        {"sku": "DR-1", "name": "Drill", "quantity": "2", "amount": "5.00"}]
+    assert rows_of(api.get("/api/v1/exports/categories.csv"))[0]["amount"] == "5.00"

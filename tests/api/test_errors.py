@@ -69,8 +69,14 @@ def test_invalid_utf8_in_the_query_string_is_400(api):
     assert "UTF-8" in response.json["detail"]
 
 
-def test_a_very_long_query_value_is_a_validation_error(api):
-    assert "q" in api.get("/api/v1/products", status=422, q="x" * 5000).json["errors"]
+def test_a_very_long_query_value_is_a_400_naming_it(api):
+    assert "q" in api.get("/api/v1/products", status=400, q="x" * 5000).json["errors"]
+
+
+def test_a_query_parameter_given_twice_is_a_400_naming_it(api):
+    response = api.app.get("/api/v1/products?limit=5&limit=500", headers=api.headers,
+                           status=400)
+    assert response.json["errors"] == {"limit": ["Give this parameter once."]}
 
 
 def test_every_response_carries_the_security_headers(api):

@@ -130,18 +130,18 @@ def test_unknown_archived_or_repeated_products_are_named_per_line(api, shop):
         {"product_id": drill["id"], "quantity": 1},
         {"product_id": bits["id"], "quantity": 1},
         {"product_id": 999999, "quantity": 1},
-        {"product_id": drill["id"], "quantity": 1}]}, status=422).json
+        {"product_id": drill["id"], "quantity": 1}]}, status=409).json
     assert set(problem["errors"]["lines"]) == {"1", "2", "3"}
     assert "on another line already" in str(problem["errors"]["lines"]["3"])
 
 
-def test_an_unknown_or_archived_customer_is_a_validation_error(api, shop):
+def test_an_unknown_or_archived_customer_is_a_conflict_naming_it(api, shop):
     customer, drill, _ = shop
     body = {"customer_id": 999999, "lines": [{"product_id": drill["id"], "quantity": 1}]}
-    assert "customer_id" in api.post("/api/v1/orders", body, status=422).json["errors"]
+    assert "customer_id" in api.post("/api/v1/orders", body, status=409).json["errors"]
     api.delete(f"/api/v1/customers/{customer['id']}", status=200)
     body["customer_id"] = customer["id"]
-    assert "customer_id" in api.post("/api/v1/orders", body, status=422).json["errors"]
+    assert "customer_id" in api.post("/api/v1/orders", body, status=409).json["errors"]
 
 
 def test_list_filters_by_status_customer_and_dates(api, shop):

@@ -20,7 +20,10 @@ def test_create_a_product_with_opening_stock(api):
 @pytest.mark.parametrize("field, value, message", [
     ("sku", "has space", "Use 1-32 letters"),
     ("sku", "X" * 33, "Length must be between 1 and 32."),
-    ("price", "-1", "greater than or equal to 0"),
+    ("price", -1, "greater than or equal to 0"),
+    ("price", "-1", "Not a valid amount"),
+    ("price", 12.5, "Not a valid amount"),  # cents travel as text: "12.50"
+    ("stock", "7", "Not a valid integer"),   # JSON numbers are numbers
     ("price", "1.234", "at most two decimal places"),
     ("price", "abc", "Not a valid amount"),
     ("price", True, "Not a valid amount"),
@@ -42,9 +45,10 @@ def test_missing_required_fields_are_all_named(api):
     assert set(problem["errors"]) == {"sku", "name", "price"}
 
 
-def test_an_unknown_category_is_a_validation_error(api):
+def test_an_unknown_category_is_a_conflict_naming_it(api):
+    """409, not 422: the body is as documented, the database lacks what it names."""
     problem = api.post("/api/v1/products", {"sku": "A-1", "name": "A", "price": "1",
-                                            "category_id": 12345}, status=422).json
+                                            "category_id": 12345}, status=409).json
     assert problem["errors"] == {"category_id": ["No category with id 12345."]}
 
 
@@ -140,18 +144,19 @@ def test_filters_sort_and_cursor_paging(api):
     assert seen == [f"Item {n}" for n in reversed(range(7))]
 
 
-def test_a_forged_cursor_is_a_clear_422(api):
-    problem = api.get("/api/v1/products", cursor="not-a-cursor", status=422).json
+def test_a_forged_cursor_is_a_clear_400(api):
+    problem = api.get("/api/v1/products", cursor="not-a-cursor", status=400).json
     assert "cursor" in problem["errors"]
 
 
 @pytest.mark.parametrize("params, field", [
     ({"limit": "0"}, "limit"), ({"limit": "501"}, "limit"), ({"limit": "ten"}, "limit"),
     ({"sort": "password"}, "sort"), ({"active": "perhaps"}, "active"),
+    ({"active": "on"}, "active"), ({"limit": " 5"}, "limit"),
     ({"colour": "red"}, "colour"),
 ])
 def test_list_parameters_are_validated(api, params, field):
-    assert field in api.get("/api/v1/products", status=422, **params).json["errors"]
+    assert field in api.get("/api/v1/products", status=400, **params).json["errors"]
 
 
 def test_search_finds_products_by_word_prefix_and_customers(api):
@@ -172,3 +177,16 @@ def test_renaming_a_product_updates_search(api):
     api.patch(f"/api/v1/products/{product['id']}", {"name": "Shiny widget", "version": 1})
     assert api.get("/api/v1/search", q="old").json["products"] == []
     assert api.get("/api/v1/search", q="widg").json["products"][0]["sku"] == "X-1"
+
+
+def test_a_stock_count_through_the_api_sets_the_stock(api):
+    product = api.product("DR-1", stock=10)
+    moved = api.post("/api/v1/stock-counts", {"product_id": product["id"], "counted": 7,
+                                              "reason": "monthly count"}, status=201).json
+    assert (moved["delta"], moved["reason"]) == (-3, "monthly count")
+    check = api.post("/api/v1/stock-counts", {"product_id": product["id"], "counted": 7,
+                                              "reason": "again"}, status=201).json
+    assert check["delta"] == 0
+    assert api.get(f"/api/v1/products/{product['id']}").json["stock"] == 7
+    api.post("/api/v1/stock-counts", {"product_id": product["id"], "counted": -1,
+                                      "reason": "typo"}, status=422)

@@ -1,11 +1,13 @@
 """The read-path baseline: GET /api/v1/products written directly on sqlite3, no framework.
 
-It does the work tinyapp does for that request (bearer token lookup, the same query,
-the same JSON) and nothing else, served by waitress with tinyapp's settings.
+It does the work tinyapp does for that request (the bearer token looked up in the
+database on every request: live, of scope "all", its user active; keyset pages after
+``cursor``, a product id; the same query and the same JSON) and nothing else, served by
+waitress with tinyapp's settings.
 Run: python baseline_read.py DATABASE_FILE PORT THREADS
 """
 
-import base64
+import datetime as dt
 import hashlib
 import json
 import sqlite3
@@ -18,10 +20,14 @@ import waitress
 DATABASE = sys.argv[1]
 _local = threading.local()
 
+TOKEN = """SELECT t.id FROM api_tokens t JOIN users u ON u.id = t.user_id
+WHERE t.token_hash = ? AND t.scope = 'all' AND u.is_active = 1
+  AND (t.expires_at IS NULL OR t.expires_at > ?)"""
 QUERY = """SELECT p.id, p.sku, p.name, p.description, p.category_id, p.price, p.stock,
-  p.reorder_level, p.is_active, p.version, p.created_at, p.updated_at, c.id, c.name
+  p.reorder_level, p.is_active, p.version, p.created_at, p.updated_at, c.id, c.name, p.barcode
 FROM products p LEFT JOIN categories c ON c.id = p.category_id
-ORDER BY p.name, p.id LIMIT ?"""
+{after} ORDER BY p.name, p.id LIMIT ?"""
+AFTER = "WHERE p.name > ? OR (p.name = ? AND p.id > ?)"
 
 
 def connection() -> sqlite3.Connection:
@@ -40,34 +46,38 @@ def iso(text: str) -> str:
 
 def app(environ, start_response):
     if environ["PATH_INFO"] != "/api/v1/products":
-        start_response("404 Not Found", [("Content-Type", "application/json")])
-        return [b'{"status": 404}']
+        return _answer(start_response, "404 Not Found", {"status": 404})
     secret = environ.get("HTTP_AUTHORIZATION", "").partition(" ")[2]
     db = connection()
-    found = db.execute(
-        "SELECT t.id FROM api_tokens t JOIN users u ON u.id = t.user_id "
-        "WHERE t.token_hash = ? AND u.is_active = 1",
-        (hashlib.sha256(secret.encode()).hexdigest(),)).fetchone()
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    found = db.execute(TOKEN, (hashlib.sha256(secret.encode()).hexdigest(), now)).fetchone()
     if found is None:
-        start_response("401 Unauthorized", [("Content-Type", "application/problem+json")])
-        return [b'{"status": 401}']
-    limit = int(parse_qs(environ.get("QUERY_STRING", "")).get("limit", ["50"])[0])
-    rows = db.execute(QUERY, (limit + 1,)).fetchall()
-    items = [{"id": r[0], "sku": r[1], "name": r[2], "description": r[3],
+        return _answer(start_response, "401 Unauthorized", {"status": 401})
+    query = parse_qs(environ.get("QUERY_STRING", ""))
+    limit = int(query.get("limit", ["50"])[0])
+    if "cursor" in query:
+        last_id = int(query["cursor"][0])
+        last = db.execute("SELECT name FROM products WHERE id = ?", (last_id,)).fetchone()
+        if last is None:
+            return _answer(start_response, "409 Conflict", {"status": 409})
+        rows = db.execute(QUERY.format(after=AFTER),
+                          (last[0], last[0], last_id, limit + 1)).fetchall()
+    else:
+        rows = db.execute(QUERY.format(after=""), (limit + 1,)).fetchall()
+    items = [{"id": r[0], "sku": r[1], "name": r[2], "barcode": r[14], "description": r[3],
               "category_id": r[4], "category": {"id": r[12], "name": r[13]} if r[12] else None,
               "price": f"{r[5] // 100}.{r[5] % 100:02d}", "stock": r[6],
               "reorder_level": r[7], "is_active": bool(r[8]), "version": r[9],
               "created_at": iso(r[10]), "updated_at": iso(r[11])} for r in rows[:limit]]
-    cursor = None
-    if len(rows) > limit:
-        last = items[-1]
-        cursor = base64.urlsafe_b64encode(json.dumps([last["name"], last["id"]]).encode()
-                                          ).decode().rstrip("=")
-    body = json.dumps({"items": items, "next_cursor": cursor}).encode()
-    start_response("200 OK", [("Content-Type", "application/json"),
-                              ("Content-Length", str(len(body)))])
-    return [body]
+    cursor = str(items[-1]["id"]) if len(rows) > limit else None
+    return _answer(start_response, "200 OK", {"items": items, "next_cursor": cursor})
 
+
+def _answer(start_response, status: str, data: dict) -> list[bytes]:
+    body = json.dumps(data).encode()
+    content_type = "application/json" if status.startswith("200") else "application/problem+json"
+    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body)))])
+    return [body]
 
 if __name__ == "__main__":
     server = waitress.create_server(app, host="127.0.0.1", port=int(sys.argv[2]),

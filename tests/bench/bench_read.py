@@ -27,15 +27,13 @@ PRODUCTS = 10_000
 def build(folder: Path) -> tuple[str, str]:
     """Create the database: 10,000 products in 20 categories, one admin with a token."""
     from tinyapp import db, migrations
-    from tinyapp.config import load_settings
     from tinyapp.models import Category, Product
     from tinyapp.services import accounts
 
     path = folder / "read.db"
     url = f"sqlite:///{path}"
-    db.init_database(load_settings({"DATABASE_URL": url, "DATA_DIR": str(folder)},
-                                   environ={}))
-    with db.database.connection_context():
+    database = db.Database(url)
+    with database.bound(), database.connection():
         migrations.upgrade()
         with db.transaction():
             Category.insert_many([(f"Category {n}",) for n in range(20)],
@@ -50,7 +48,7 @@ def build(folder: Path) -> tuple[str, str]:
         user = accounts.create_user("bench@example.org", "Bench", "benchmark passphrase",
                                     role="viewer")
         _, token = accounts.create_token(user, "bench")
-    db.database.close_all()
+    database.close()
     return str(path), token
 
 
@@ -68,7 +66,7 @@ def main() -> int:
             "tinyapp": start_tinyapp(f"sqlite:///{path}", folder / "a", threads=8),
             "tinyapp, CACHE_LISTS off": start_tinyapp(f"sqlite:///{path}", folder / "b",
                                                       threads=8,
-                                                      extra=["--cache-lists", "false"]),
+                                                      extra=["--no-cache-lists"]),
             "baseline": start_server([PYTHON, str(Path(__file__).with_name(
                 "baseline_read.py")), path, "0", "8"]),
         }

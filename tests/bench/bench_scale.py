@@ -44,16 +44,14 @@ REPORTS = {
 
 def build(path: Path, size: str) -> None:
     from tinyapp import db, migrations
-    from tinyapp.config import load_settings
     from tinyapp.demo import load_demo
 
-    db.init_database(load_settings({"DATABASE_URL": f"sqlite:///{path}",
-                                    "LOG_LEVEL": "warning"}, environ={}))
-    with db.database.connection_context():
+    database = db.Database(f"sqlite:///{path}")
+    with database.bound(), database.connection():
         migrations.upgrade()
         load_demo(size)
-        db.database.execute_sql("ANALYZE")
-    db.database.close_all()
+        database.peewee.execute_sql("ANALYZE")
+    database.close()
 
 
 def measure(path: Path, requests: int) -> dict[str, tuple]:
@@ -61,22 +59,21 @@ def measure(path: Path, requests: int) -> dict[str, tuple]:
     import datetime as dt
 
     from tests.support.live import live_server
-    from tinyapp import cache, db
+    from tinyapp import cache
     from tinyapp.config import load_settings
     from tinyapp.models import Product
-    from tinyapp.schemas.common import encode_cursor
     from tinyapp.services import accounts
 
     settings = load_settings({"DATABASE_URL": f"sqlite:///{path}", "DATA_DIR": str(path.parent),
                               "SECRET_KEY": "bench", "LOG_LEVEL": "warning"}, environ={})
-    with live_server(settings, threads=4) as (base, _):
-        with db.database.connection_context():
+    with live_server(settings, threads=4) as (base, app):
+        with app.database.bound(), app.database.connection():
             user = accounts.create_user(f"scale{time.time_ns()}@example.org", "Scale",
                                         "benchmark passphrase", role="admin")
             _, token = accounts.create_token(user, "scale")
             late = (Product.select(Product.name, Product.id).order_by(Product.name.desc())
                     .offset(Product.select().count() // 10).first())
-        values = {"deep": encode_cursor([late.name, late.id]),
+        values = {"deep": str(late.id),  # a cursor is the id of the last row seen
                   "year_ago": (dt.date.today() - dt.timedelta(days=364)).isoformat()}
         host, port = base.split("//")[1].split(":")
         connection = http.client.HTTPConnection(host, int(port), timeout=60)

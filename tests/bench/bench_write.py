@@ -39,16 +39,15 @@ CUSTOMERS = 50
 def prepare(url: str) -> str:
     """Migrate and fill the database; return an API token for the clients."""
     from tinyapp import db, migrations
-    from tinyapp.config import load_settings
     from tinyapp.models import Customer, Product
+    from tinyapp.models.base import MAX_STOCK
     from tinyapp.services import accounts
 
-    db.init_database(load_settings({"DATABASE_URL": url, "LOG_LEVEL": "warning"},
-                                   environ={}))
-    with db.database.connection_context():
+    database = db.Database(url)
+    with database.bound(), database.connection():
         migrations.upgrade()
         with db.transaction():
-            Product.insert_many([(f"W-{n:04d}", f"Write {n}", Decimal("2.50") + n, 10**9)
+            Product.insert_many([(f"W-{n:04d}", f"Write {n}", Decimal("2.50") + n, MAX_STOCK)
                                  for n in range(PRODUCTS)],
                                 fields=[Product.sku, Product.name, Product.price,
                                         Product.stock]).execute()
@@ -59,7 +58,7 @@ def prepare(url: str) -> str:
         _, token = accounts.create_token(user, "bench")
         ids = ([p.id for p in Product.select(Product.id)],
                [c.id for c in Customer.select(Customer.id)])
-    db.database.close_all()
+    database.close()
     return token, ids
 
 
@@ -117,24 +116,22 @@ def _post(connection, path, body, headers, expected):
 def service_orders(url: str, ids, seconds: float):
     """The same transactions through tinyapp's services in 8 threads (no HTTP)."""
     from tinyapp import db
-    from tinyapp.config import load_settings
     from tinyapp.services import orders
 
-    db.init_database(load_settings({"DATABASE_URL": url, "LOG_LEVEL": "warning"},
-                                   environ={}))
+    database = db.Database(url)
     products, customers = ids
 
     def place(rng, state):
         lines = [{"product_id": p, "quantity": rng.randint(1, 3)}
                  for p in rng.sample(products, 3)]
-        with db.database.connection_context():
+        with database.bound(), database.connection():
             order = orders.create_order({"customer_id": rng.choice(customers), "lines": lines})
             orders.place_order(order.id)
 
     try:
         return run_clients(place, seconds)
     finally:
-        db.database.close_all()
+        database.close()
 
 
 def baseline_orders(url: str, ids, seconds: float):

@@ -6,9 +6,11 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,22 +63,89 @@ def load(url: str, headers: dict[str, str], seconds: int, connections: int = 8) 
 
 
 def _python_load(url, headers, seconds, connections) -> float:
+    base, _, path = url.partition("//")[2].partition("/")
+    result = _python_clients(f"http://{base}/", ["/" + path], headers, seconds, connections)
+    if result.errors:
+        raise RuntimeError(f"{result.errors} errors under load")
+    return result.rate
+
+
+@dataclass
+class Load:
+    """What a load run saw: answers received, in how long, and how many were errors."""
+
+    requests: int
+    seconds: float
+    errors: int  # answers other than 2xx, and socket errors or time-outs
+    tool: str
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+
+# Each wrk thread sends the paths in turn and, at the end, says what it counted.
+_ROTATE = """local paths = {%s}
+local turn = 0
+request = function()
+  turn = turn %% #paths + 1
+  return wrk.format(nil, paths[turn])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("load: %%d %%d %%d\\n", summary.requests, summary.duration,
+                         e.status + e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def load_paths(base_url: str, paths: list[str], headers: dict[str, str], seconds: int,
+               connections: int = 8) -> Load:
+    """GET the paths of base_url in turn for some seconds; count answers and errors.
+
+    wrk (2 threads) when installed, else a Python client; unlike load(), errors are
+    counted, not raised, so that a caller can report them beside the rate.
+    """
+    if not shutil.which("wrk"):
+        return _python_clients(base_url, paths, headers, seconds, connections)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(_ROTATE % ", ".join(f'"/{p.lstrip("/")}"' for p in paths))
+        script.flush()
+        command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script.name]
+        for name, value in headers.items():
+            command += ["-H", f"{name}: {value}"]
+        done = subprocess.run(command + [base_url], capture_output=True, text=True)
+    counted = re.search(r"load: (\d+) (\d+) (\d+)", done.stdout)
+    if done.returncode or counted is None:
+        raise RuntimeError(f"wrk failed:\n{done.stdout}{done.stderr}")
+    requests, micros, errors = map(int, counted.groups())
+    return Load(requests, micros / 1e6, errors, f"wrk -t2 -c{connections}")
+
+
+def _python_clients(base_url, paths, headers, seconds, connections) -> Load:
     import http.client
     from urllib.parse import urlsplit
 
-    parts = urlsplit(url)
+    parts = urlsplit(base_url)
     deadline = time.monotonic() + seconds
-    counts = [0] * connections
+    counts, errors = [0] * connections, [0] * connections
 
     def client(index):
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        turn = index
         while time.monotonic() < deadline:
-            connection.request("GET", parts.path + "?" + parts.query, headers=headers)
-            reply = connection.getresponse()
-            reply.read()
-            if reply.status != 200:
-                raise RuntimeError(f"status {reply.status}")
+            turn += 1
+            try:
+                connection.request("GET", "/" + paths[turn % len(paths)].lstrip("/"),
+                                   headers=headers)
+                reply = connection.getresponse()
+                reply.read()
+            except OSError:
+                errors[index] += 1
+                connection.close()
+                continue
             counts[index] += 1
+            errors[index] += not 200 <= reply.status < 300
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(connections)]
     started = time.monotonic()
@@ -84,7 +153,15 @@ def _python_load(url, headers, seconds, connections) -> float:
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(counts) / (time.monotonic() - started)
+    return Load(sum(counts), time.monotonic() - started, sum(errors),
+                f"Python client, {connections} connections")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, from /proc/PID/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    # After the name: state is field 3 of stat(5), so utime (14) and stime (15) are here.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def get(url: str, headers: dict[str, str]) -> bytes:

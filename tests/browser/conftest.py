@@ -6,7 +6,7 @@ CI=true it fails them. ``TINYAPP_SCREENSHOTS=folder`` saves a PNG of every main 
 """
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -16,8 +16,8 @@ from tests.support import databases
 from tests.support.live import live_server as serving
 from tinyapp import db, migrations
 from tinyapp.demo import load_demo
-from tinyapp.models import MODELS
-from tinyapp.services import accounts
+from tinyapp.models import Change, Order, Product
+from tinyapp.services import accounts, catalog, orders, webhooks
 from tinyapp.web.app import App
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -53,6 +53,7 @@ def browser():
 class Server:
     url: str
     app: App
+    ids: dict = field(default_factory=dict)  # rows a test may visit, e.g. {"draft": 7}
 
     def setup_link(self) -> str:
         """The one-time first-run link, as `tinyapp serve` would print it."""
@@ -60,10 +61,10 @@ class Server:
             return self.app.bottle.config["tinyapp.first_run"].pending_link(self.url)
 
 
-def serve(settings):
+def serve(settings, ids: dict | None = None):
     """Serve a fresh tinyapp on 127.0.0.1 and a free port; yield the Server, then stop."""
     with serving(settings) as (url, app):
-        yield Server(url, app)
+        yield Server(url, app, ids or {})
 
 
 @pytest.fixture
@@ -73,23 +74,33 @@ def live_server(database, settings):
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    """tinyapp on SQLite with the small demo data, an admin and a viewer (checked once)."""
+def demo_server(server_url, tmp_path_factory):
+    """tinyapp with the small demo data, an admin and a viewer, on the engine under test."""
     folder = tmp_path_factory.mktemp("demo")
+    url = databases.create_scratch(server_url, folder)
     from tinyapp.config import load_settings
 
     settings = load_settings({"DATA_DIR": str(folder), "SECRET_KEY": "test-secret",
-                              "DATABASE_URL": f"sqlite:///{folder}/demo.db",
-                              "LOG_LEVEL": "warning"}, environ={})
-    db.init_database(settings)
-    with db.database.connection_context():
+                              "DATABASE_URL": url, "LOG_LEVEL": "warning"}, environ={})
+    database = db.Database.from_settings(settings)
+    with database.bound(), database.connection():
         migrations.upgrade()
-        databases.empty_all_tables(db.database, MODELS)
         load_demo("small")
         accounts.create_user("admin@example.com", "Alex Admin", PASSWORD, role="admin")
         accounts.create_user("viewer@example.com", "Vic Viewer", PASSWORD, role="viewer")
-    yield from serve(settings)
-    db.database.close_all()
+        draft = orders.create_order({"customer_id": 1, "notes": "Call before delivery", "lines": [
+            {"product_id": 1, "quantity": 2}, {"product_id": 2, "quantity": 1}]})
+        placed = Order.select().where(Order.status == "placed").first()
+        first = Product.get_by_id(1)
+        edit = catalog.update_product(first.id, {"name": first.name + " (new)", "price": "9.99"},
+                                      version=first.version)
+        hook = webhooks.create_webhook({"url": "http://127.0.0.1:9/hook",
+                                        "events": ["order.placed", "stock.low"]})
+        webhooks.send_test(hook.id)
+        edit_id = Change.of("product", edit.id).order_by(Change.id.desc()).get().id
+    database.close()
+    yield from serve(settings, {"draft": draft.id, "placed": placed.id, "edit": edit_id})
+    databases.drop_scratch(url)
 
 
 @pytest.fixture
@@ -109,8 +120,11 @@ def sign_in(page, server: Server, email: str, password: str = PASSWORD) -> None:
     page.wait_for_url(server.url + "/")
 
 
-def screenshot(page, name: str) -> None:
-    """Save a full-page PNG as <TINYAPP_SCREENSHOTS>/<name>.png when that folder is set."""
-    if SCREENSHOTS:
+def screenshot(page, name: str, engine: str = "sqlite") -> None:
+    """Save a full-page PNG as <TINYAPP_SCREENSHOTS>/<name>.png when that folder is set.
+
+    The pages look the same on every engine: only SQLite's run saves them.
+    """
+    if SCREENSHOTS and engine == "sqlite":
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)

@@ -29,7 +29,7 @@ def test_a_customer_page_lists_their_orders(client, sign_in, shop):
     assert order.number in page.html.select_one("main table").text
 
 
-def test_a_stale_customer_edit_shows_the_current_values(client, sign_in, shop):
+def test_a_stale_customer_edit_shows_their_change_and_keeps_yours(client, sign_in, shop):
     sign_in("staff")
     ada = shop["customer"]
     form = client.get(f"/customers/{ada.id}/edit").forms["customer-form"]
@@ -37,9 +37,10 @@ def test_a_stale_customer_edit_shows_the_current_values(client, sign_in, shop):
         customers.update_customer(ada.id, {"phone": "+44 1234 5678"}, ada.version)
     form["notes"] = "VIP"
     page = form.submit(status=409)
-    assert "changed by someone else" in page.text
+    assert "Someone else saved this customer" in page.text
+    assert [dt.text for dt in page.html.select(".conflict dt")] == ["Phone"]
     assert page.forms["customer-form"]["phone"].value == "+44 1234 5678"
-    assert page.forms["customer-form"]["notes"].value == ""
+    assert page.forms["customer-form"]["notes"].value == "VIP"
 
 
 def test_categories_are_added_renamed_and_deleted(client, sign_in, database):

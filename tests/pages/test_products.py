@@ -49,7 +49,8 @@ def test_a_duplicate_sku_is_shown_beside_the_sku(client, sign_in, shop):
     assert "already exists" in page.html.select_one("#field-sku-error").text
 
 
-def test_a_stale_edit_is_refused_and_shows_the_current_values(client, sign_in, shop):
+def test_a_stale_edit_shows_only_what_the_other_person_changed_and_keeps_the_rest(
+        client, sign_in, shop):
     sign_in("staff")
     drill = shop["drill"]
     form = client.get(f"/products/{drill.id}/edit").forms["product-form"]
@@ -57,29 +58,61 @@ def test_a_stale_edit_is_refused_and_shows_the_current_values(client, sign_in, s
         catalog.update_product(drill.id, {"price": "79.00"}, drill.version)
     form["name"] = "Cordless drill"
     page = form.submit(status=409)
-    assert "changed by someone else" in page.html.select_one(".form-problem").text
+    assert page.html.select_one("title").text.startswith("Error: ")
+    assert "Someone else saved" in page.html.select_one("#error-summary").text
+    box = page.html.select_one(".conflict")
+    assert [dt.text for dt in box.select("dt")] == ["Price"]  # not the name, never touched
+    assert "saved as 79.00" in box.text and "you typed 99.90" in box.text
     again = page.forms["product-form"]
-    assert again["price"].value == "79.00" and again["name"].value == "Drill"
+    assert again["price"].value == "79.00" and again["name"].value == "Cordless drill"
     assert again["version"].value == str(drill.version + 1)
-    assert "Cordless drill" in page.html.select_one(".conflict").text
     with db.database.connection_context():
         assert Product.get_by_id(drill.id).name == "Drill"
-    again["name"] = "Cordless drill"
     assert "Cordless drill" in again.submit(status=303).follow().text
+    with db.database.connection_context():
+        saved = Product.get_by_id(drill.id)
+    assert (saved.name, str(saved.price)) == ("Cordless drill", "79.00")
 
 
-def test_a_stock_adjustment_changes_the_stock_and_leaves_a_movement(client, sign_in, shop):
-    sign_in("staff")
-    bits = shop["bits"]
-    form = client.get(f"/products/{bits.id}").forms["adjust-form"]
-    form["delta"], form["reason"] = "-5", "broken"
+def test_stock_is_received_removed_and_counted_with_who_and_the_balance(
+        client, sign_in, shop):
+    user = sign_in("staff")
+    bits = shop["bits"]  # 3 in stock
+    form = client.get(f"/products/{bits.id}").forms["stock-form"]
+    form["action"], form["quantity"], form["reason"] = "remove", "5", "broken"
     page = form.submit(status=409)
-    assert "Not enough stock of BT-1" in page.html.select_one(".form-problem").text
-    page.forms["adjust-form"]["delta"] = "12"
-    page = page.forms["adjust-form"].submit(status=303).follow()
-    assert "Stock changed by +12." in page.text
+    assert "Not enough stock of BT-1" in page.html.select_one("#error-summary").text
+    form = page.forms["stock-form"]
+    form["action"], form["quantity"], form["reason"] = "receive", "12", "delivery 4711"
+    page = form.submit(status=303).follow()
+    assert "12 received." in page.text
     assert page.html.select_one("#stock-level strong").text == "15"
-    assert "broken" in page.html.select_one("#movements").text
+
+    form = page.forms["stock-form"]
+    form["action"], form["quantity"], form["reason"] = "count", "13", "monthly count"
+    page = form.submit(status=303).follow()
+    assert "Stock counted: -2 to 13." in page.text
+    form = page.forms["stock-form"]
+    form["action"], form["quantity"], form["reason"] = "count", "13", "spot check"
+    page = form.submit(status=303).follow()
+    assert "it matches, recorded as a check" in page.text
+
+    rows = [[td.text.strip() for td in tr.select("td")]
+            for tr in page.html.select("#movements tbody tr")]
+    assert [(r[1], r[2], r[3].split()[0], r[4]) for r in rows] == [
+        ("spot check (count matches)", user.name, "0", "13"),
+        ("monthly count", user.name, "-2", "13"),
+        ("delivery 4711", user.name, "+12", "15"),
+        ("opening stock", "—", "+3", "3")]
+
+
+def test_receiving_nothing_is_refused_beside_the_quantity(client, sign_in, shop):
+    sign_in("staff")
+    form = client.get(f"/products/{shop['bits'].id}").forms["stock-form"]
+    form["action"], form["quantity"], form["reason"] = "receive", "0", "delivery"
+    page = form.submit(status=422)
+    assert "at least 1" in page.html.select_one("#field-quantity-error").text
+    assert page.html.select_one('#error-summary a[href="#field-quantity"]')
 
 
 def test_archiving_asks_first_then_hides_the_product(client, sign_in, shop):
@@ -110,5 +143,19 @@ def test_the_list_searches_filters_sorts_and_pages(client, sign_in, shop):
     first = client.get("/products?sort=-price")
     names = [a.text for a in first.html.select("tbody a")]
     assert len(names) == 10 and names[:2] == ["Drill", "Bits"]
+    assert "Page 1 of 2 · 14 products" in first.html.select_one(".pager-status").text
+    assert not first.html.select('a[rel="prev"]')
     second = client.get(first.html.select_one('a[rel="next"]')["href"])
     assert len(second.html.select("tbody a")) == 4 and user
+    assert "Page 2 of 2" in second.html.select_one(".pager-status").text
+    back = client.get(second.html.select_one('a[rel="prev"]')["href"])
+    assert [a.text for a in back.html.select("tbody a")] == names
+    # A column header sorts by its column, and again the other way round.
+    header = first.html.select_one('th[aria-sort="descending"] a')
+    assert "Price" in header.text
+    ascending = client.get(header["href"])
+    assert ascending.html.select_one('th[aria-sort="ascending"]').text.startswith("Price")
+    assert [a.text for a in ascending.html.select("tbody a")][0].startswith("Screw")
+    # Rows per page on the list itself.
+    five = client.get("/products?size=50")
+    assert len(five.html.select("tbody a")) == 14 and not five.html.select('a[rel="next"]')

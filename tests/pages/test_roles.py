@@ -61,7 +61,9 @@ def test_a_forged_post_from_a_viewer_is_forbidden_and_changes_nothing(client, si
     token = csrf_of(client.get("/"))
     page = client.post("/products", {"csrf_token": token, "sku": "HACK-1", "name": "Hack",
                                      "price": "1"}, status=403)
-    assert "may not do this" in page.text
+    assert "Viewers can look at everything but change nothing" in page.text
+    assert "catalog:write" not in page.text  # plain words, not permission codes
+    assert page.html.select_one('nav[aria-label="Main"]')  # and a way on
     assert "HACK-1" not in client.get("/products").text
 
 
@@ -80,3 +82,25 @@ def test_error_pages_are_pages_in_the_same_style(client, sign_in):
     assert 'href="/static/app.css"' in page.text
     assert "There is no product with id 999999." in page.text
     assert client.get("/no/such/page", status=404).html.select_one(".error-code").text == "404"
+
+
+def test_a_missing_page_keeps_the_navigation_for_someone_signed_in(client, sign_in):
+    sign_in("staff")
+    page = client.get("/no/such/page", status=404)
+    assert page.html.select_one('nav[aria-label="Main"]')
+    assert page.html.select_one("h1").text == "Page not found"
+
+
+def test_when_the_database_is_down_the_page_says_so_and_offers_to_try_again(make_settings):
+    import webtest
+
+    from tinyapp.web.app import create_app
+
+    app = create_app(make_settings(DATABASE_URL="postgresql://nobody@127.0.0.1:9/none",
+                                   POOL_TIMEOUT=1))
+    client = webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1"})
+    client.set_cookie("tinyapp_session", "any")
+    page = client.get("/products?q=drill", status=503)
+    assert page.html.select_one("h1").text == "The database is not available"
+    again = page.html.select_one("a.button")
+    assert again.text == "Try again" and again["href"] == "/products?q=drill"

@@ -36,7 +36,7 @@ def test_staff_see_the_warning_without_the_button(client, sign_in):
 def test_an_admin_backs_up_from_the_system_page_and_can_download_it(client, sign_in):
     sign_in("admin")
     page = client.get("/system")
-    assert "no backup yet" in page.text
+    assert "No backup has been made yet." in page.text
     done = client.post("/system/backups", {"csrf_token": csrf_of(page)}, status=303).follow()
     assert "made (" in done.html.select_one(".flash-success").text
     link = done.html.select_one('#backups a[download]')["href"]

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import peewee
 import pytest
 import requests
 
 from tests.support import databases
 from tests.support.live import live_server
 from tinyapp import db, migrations
-from tinyapp.models import User
+from tinyapp.models import Order, Product, StockMovement, User
 from tinyapp.services import accounts, catalog, customers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,7 +100,7 @@ def sqlite_shop(make_settings, tmp_path):
     path = tmp_path / "data" / "tinyapp.db"
     path.parent.mkdir()
     settings = make_settings(DATABASE_URL=f"sqlite:///{path}")
-    db.init_database(settings)
+    databases.use(settings)
     with db.database.connection_context():
         migrations.upgrade()
         staff = accounts.create_user("staff@example.com", "Sam Staff", "a long passphrase 1",
@@ -131,6 +132,7 @@ class OrderClient:
         self.acknowledged = self.cut = 0
         self.unavailable: list[float] = []  # seconds each 503 took
         self.slowest = 0.0  # seconds, of any answer
+        self.slowest_request = ""  # which it was, and its answer
         self.unexpected: list[str] = []
         self.lock = threading.Lock()
 
@@ -180,6 +182,10 @@ class OrderClient:
 
     def _timed(self, reply: requests.Response) -> requests.Response:
         with self.lock:
+            if reply.elapsed.total_seconds() > self.slowest:
+                self.slowest_request = (f"{reply.request.method} {reply.request.path_url} "
+                                        f"[{reply.headers.get('X-Request-ID')}]: "
+                                        f"{reply.status_code} {reply.text[:120]}")
             self.slowest = max(self.slowest, reply.elapsed.total_seconds())
         return reply
 
@@ -257,3 +263,17 @@ def wait_until(condition, timeout: float, interval: float = 0.05, what: str = "c
         if time.monotonic() > deadline:
             raise AssertionError(f"{what} not reached within {timeout} s")
         time.sleep(interval)
+
+
+def check_stored_as_acknowledged(expected: dict[int, set[str]]) -> None:
+    """Every order has a status it may have; every product's stock equals its movements."""
+    with db.database.connection_context():
+        stored = dict(Order.select(Order.id, Order.status).tuples())
+        missing = {o: (s, stored.get(o)) for o, s in expected.items() if stored.get(o) not in s}
+        assert missing == {}, f"acknowledged but not stored as reported (expected, stored): " \
+                              f"{missing}"
+        moved = dict(StockMovement.select(StockMovement.product,
+                                          peewee.fn.SUM(StockMovement.delta))
+                     .group_by(StockMovement.product).tuples())
+        for product_id, stock in Product.select(Product.id, Product.stock).tuples():
+            assert stock == moved.get(product_id, 0), f"product {product_id}"

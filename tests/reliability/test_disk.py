@@ -20,6 +20,7 @@ import pytest
 import requests
 
 from tests.reliability.conftest import require_tool, serve_in_thread
+from tests.support import databases
 from tinyapp import db, migrations
 from tinyapp.services import accounts, catalog
 
@@ -45,7 +46,7 @@ def small_disk(tmp_path):
 def app_on_small_disk(small_disk, make_settings):
     path = small_disk / "tinyapp.db"
     settings = make_settings(DATABASE_URL=f"sqlite:///{path}", POOL_TIMEOUT=2)
-    db.init_database(settings)
+    setup = databases.use(settings)
     with db.database.connection_context():
         migrations.upgrade()
         admin = accounts.create_user("admin@example.com", "Admin", "a long passphrase 3",
@@ -53,12 +54,11 @@ def app_on_small_disk(small_disk, make_settings):
         _, token = accounts.create_token(admin, "disk")
         catalog.create_product({"sku": "D-1", "name": "Disk", "price": Decimal("1.00"),
                                 "stock": 5})
-    db.database.close_all()
-    with serve_in_thread(settings) as (url, _):
+    setup.close()
+    with serve_in_thread(settings) as (url, app):
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {token}"
-        yield url, session, path
-    db.database.close_all()
+        yield url, session, path, app.database
 
 
 def _import(session, url, rows: int, prefix: str) -> requests.Response:
@@ -81,7 +81,7 @@ def _fill(folder, leave: int = 0) -> None:
 
 def test_a_full_disk_fails_writes_clearly_keeps_reads_and_leaves_nothing(app_on_small_disk,
                                                                          caplog):
-    url, session, path = app_on_small_disk
+    url, session, path, _ = app_on_small_disk
     count = lambda: len(session.get(f"{url}/api/v1/products?limit=100").json()["items"])  # noqa: E731
     assert count() == 1
     _fill(path.parent)
@@ -116,9 +116,9 @@ def test_a_read_only_data_folder_answers_503_and_recovers_without_restart(app_on
     with the reason in the log, and all works again once the folder is writable, without
     a restart.
     """
-    url, session, path = app_on_small_disk
+    url, session, path, database = app_on_small_disk
     assert session.get(f"{url}/api/v1/products", timeout=30).status_code == 200
-    db.database.close_all()  # no file open (as after a restart): the remount can happen
+    database.close()  # no file open (as after a restart): the remount can happen
     subprocess.run(["mount", "-o", "remount,ro", str(path.parent)], check=True)
     try:
         with caplog.at_level(logging.ERROR, logger="tinyapp.web"):

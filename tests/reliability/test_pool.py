@@ -50,7 +50,7 @@ def test_requests_beyond_the_pool_wait_pool_timeout_then_get_503(engine, databas
         for caller in callers:
             caller.join(timeout=60)
         after = requests.get(f"{url}/readyz", timeout=30)
-        status = db.pool_status()
+        status = app.database.pool_status()
 
     served = [seconds for code, seconds, _ in answers if code == 200]
     refused = [seconds for code, seconds, kind in answers

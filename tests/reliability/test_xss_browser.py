@@ -46,10 +46,15 @@ def _stored_payloads(live) -> dict[str, int]:
                                          "lines": [{"product_id": product["id"],
                                                     "quantity": 1}]}).json()
     assert live.post(f"/api/v1/orders/{order['id']}/place").status_code == 200
+    draft = live.post("/api/v1/orders", {"customer_id": customer["id"],
+                                         "notes": p["order notes"],
+                                         "lines": [{"product_id": product["id"],
+                                                    "quantity": 1}]}).json()
     assert live.post("/api/v1/stock-adjustments", {
         "product_id": product["id"], "delta": 1, "reason": p["reason"]}).status_code == 201
     return {"category": category["id"], "product": product["id"],
-            "customer": customer["id"], "order": order["id"], "user": live.admin.id}
+            "customer": customer["id"], "order": order["id"], "user": live.admin.id,
+            "draft": draft["id"]}
 
 
 def test_stored_html_and_script_are_shown_as_text_and_never_run(live):
@@ -60,7 +65,10 @@ def test_stored_html_and_script_are_shown_as_text_and_never_run(live):
              "/categories", f"/categories/{ids['category']}/edit", "/customers",
              f"/customers/{ids['customer']}", f"/customers/{ids['customer']}/edit",
              "/orders", f"/orders/{ids['order']}", f"/orders/{ids['order']}/cancel",
-             f"/orders/new?customer={ids['customer']}", "/reports", "/users",
+             f"/orders/new?customer={ids['customer']}", f"/orders/{ids['draft']}",
+             f"/orders/{ids['draft']}?find=xss", f"/orders/{ids['draft']}/customer",
+             f"/orders/new?customer={ids['customer']}&find=%3Cscript%3E", "/orders/new",
+             "/orders?q=%3Cscript%3E", "/reports", "/users",
              f"/users/{ids['user']}", "/account", "/system",
              "/products?q=%3Cimg%20src%3Dx%20onerror%3Dwindow.__xss%3D10%3E"]
     # A Chromium of its own, driven from a thread of its own: the browser tests' session

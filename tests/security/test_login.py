@@ -8,7 +8,7 @@ import webtest
 
 from tests.conftest import PASSWORD
 from tinyapp import db
-from tinyapp.models import AuditEvent, Session, utcnow
+from tinyapp.models import Change, Session, utcnow
 from tinyapp.web.auth import SESSION_COOKIE
 
 
@@ -106,7 +106,7 @@ def test_failures_lock_out_exponentially_and_are_audited(app, make_user):
             clock[0] += waits[-1]
     assert waits == [30, 60, 120]  # each failure after the lock doubles the wait
     with db.database.connection_context():
-        assert AuditEvent.select().where(AuditEvent.action == "login.failed").count() >= 5
+        assert Change.select().where(Change.action == "login_failed").count() >= 5
 
 
 def test_logout_ends_the_session(client, make_user):

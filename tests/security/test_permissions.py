@@ -63,7 +63,7 @@ def test_every_route_answers_every_role_as_the_table_says(app, make_user):
 
 def test_a_page_sends_an_anonymous_browser_to_the_login_page(app):
     protected = [r for r in app.bottle.routes if r.method == "GET"
-                 and not r.rule.startswith(("/api/", "/static/"))
+                 and not r.rule.startswith(("/api/", "/static/")) and r.rule != "/metrics"
                  and r.config["permission"] not in (permissions.PUBLIC,)]
     for route in protected:
         response = webtest.TestApp(app).get(concrete(route.rule), status=303)
@@ -72,7 +72,7 @@ def test_a_page_sends_an_anonymous_browser_to_the_login_page(app):
 
 def test_a_route_without_a_permission_cannot_be_built():
     app = bottle.Bottle()
-    app.install(Guard(check_access=lambda permission: None))
+    app.install(Guard(check_access=lambda permission: None, database=None))
     app.route("/forgotten", "GET", lambda: "oops")
     with pytest.raises(RouteWithoutPermission):
         app.routes[0].prepare()
@@ -85,6 +85,7 @@ def test_a_route_without_a_permission_cannot_be_built():
     ("staff", "users:manage", False), ("staff", "backups:manage", False),
     ("admin", "users:manage", True), ("admin", "system:manage", True),
     ("admin", "backups:manage", True), ("nobody", "catalog:read", False),
+    ("admin", "metrics:read", True), ("staff", "metrics:read", False),
 ])
 def test_the_table(role, action, expected):
     assert permissions.allowed(role, action) is expected

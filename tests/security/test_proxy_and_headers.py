@@ -4,7 +4,7 @@ import webtest
 
 from tests.conftest import PASSWORD
 from tinyapp import db
-from tinyapp.models import AuditEvent
+from tinyapp.models import Change
 from tinyapp.web.app import create_app
 
 PROXY = "10.1.2.3"
@@ -27,7 +27,7 @@ def test_https_through_the_trusted_proxy_gives_secure_cookies_and_hsts(make_sett
     response = client.get("/healthz", extra_environ=HTTPS_FROM_PROXY)
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     with db.database.connection_context():
-        login = AuditEvent.get(AuditEvent.action == "login")
+        login = Change.get(Change.action == "login")
     assert login.details["ip"] == "203.0.113.7"  # the client the proxy saw
 
 
@@ -41,7 +41,7 @@ def test_forwarded_headers_from_anyone_else_are_ignored(make_settings, migrated_
     assert "Strict-Transport-Security" not in client.get("/healthz",
                                                          extra_environ=spoofed).headers
     with db.database.connection_context():
-        assert AuditEvent.get(AuditEvent.action == "login").details["ip"] == "198.51.100.9"
+        assert Change.get(Change.action == "login").details["ip"] == "198.51.100.9"
 
 
 def test_secure_cookies_setting_marks_cookies_secure_on_plain_http(make_settings,

@@ -8,7 +8,7 @@ import webtest
 from tests.conftest import PASSWORD
 from tinyapp import db
 from tinyapp.cli import main
-from tinyapp.models import AuditEvent, User
+from tinyapp.models import Change, User
 
 
 def test_admins_create_users_and_change_roles_with_an_audit_trail(api_as):
@@ -20,8 +20,8 @@ def test_admins_create_users_and_change_roles_with_an_audit_trail(api_as):
     changed = admin.patch(f"/api/v1/users/{created['id']}", {"role": "staff"}).json
     assert changed["role"] == "staff"
     with db.database.connection_context():
-        event = AuditEvent.get(AuditEvent.action == "user.role")
-    assert event.details == {"old": "viewer", "new": "staff"}
+        event = Change.of("user", created["id"]).where(Change.action == "update").get()
+    assert event.changes == {"role": ["viewer", "staff"]}
 
 
 def test_a_duplicate_email_is_a_conflict_whatever_its_case(api_as, make_user):
@@ -88,3 +88,36 @@ def test_createuser_refuses_a_bad_role_with_exit_2(database, cli_flags):
     with pytest.raises(SystemExit) as raised:
         main(["createuser", "x@example.org", "--role", "owner", *cli_flags])
     assert raised.value.code == 2
+
+
+def setup_token(app) -> str:
+    first_run = app.bottle.config["tinyapp.first_run"]
+    with db.database.connection_context():
+        link = first_run.pending_link("http://127.0.0.1:8080/")
+    assert link, "an empty database prints a setup link"
+    return link.split("token=")[1]
+
+
+def test_the_setup_link_stops_once_any_user_exists(app, make_user):
+    token = setup_token(app)
+    make_user("staff")  # e.g. `tinyapp createuser` while the link was still on screen
+    client = webtest.TestApp(app)
+    client.post_json("/api/v1/setup", {"token": token, "email": "boss@example.org",
+                                       "name": "Boss", "password": "the boss phrase 123"},
+                     status=404)
+    client.get(f"/setup?token={token}", status=404)
+    with db.database.connection_context():
+        assert not User.select().where(User.role == "admin").exists()
+
+
+def test_without_an_active_admin_the_setup_link_does_not_come_back(app, make_user):
+    token = setup_token(app)
+    admin = make_user("admin")
+    with db.database.connection_context():
+        User.update(is_active=False).where(User.id == admin.id).execute()
+        assert app.bottle.config["tinyapp.first_run"].pending_link("http://x/") is None
+    webtest.TestApp(app).post_json("/api/v1/setup", {
+        "token": token, "email": "intruder@example.org", "name": "Intruder",
+        "password": "the intruder phrase 1"}, status=404)
+    with db.database.connection_context():
+        assert User.get_or_none(User.email == "intruder@example.org") is None

@@ -1,20 +1,43 @@
 """Helpers for the backup tests: rows of every kind through the services, and table checksums."""
 
+import contextlib
 import datetime as dt
+import gzip
 import hashlib
 import json
+from collections.abc import Iterator
 from decimal import Decimal
 
 import peewee
 
 from tinyapp import db
-from tinyapp.backup.common import pointed_at
-from tinyapp.models import MODELS, Product, StockMovement
+from tinyapp.backup.manifest import read_manifest, write_manifest
+from tinyapp.db import Database
+from tinyapp.models import MODELS, CommitReceipt, Product, StockMovement
 from tinyapp.services import accounts, catalog, customers, orders, stock
+
+
+@contextlib.contextmanager
+def pointed_at(url: str) -> Iterator[peewee.Database]:
+    """Bind the database at url for a while (its own pool), then the one before again.
+
+    For tests that read a restored database through the models.
+    """
+    target = Database(url, max_connections=2, timeout=30)
+    try:
+        with target.bound(), target.connection():
+            yield target.peewee
+    finally:
+        target.close()
+
 
 PASSWORD = "correct horse battery staple"
 # Quotes, semicolons, brackets, backslashes and line breaks: what dump parsers trip on.
 AWKWARD = "Crème brûlée 🍰 «quoted» 'single' \"double\" (paren; semi) back\\slash\nline two"
+
+
+# Names that are different text, and so may all exist at once, on every engine.
+NAMES_THAT_DIFFER = ["Cafe", "Café", "ABC", "abc", "Tools", "Tools "]
 
 
 def fill(size: int = 3) -> dict:
@@ -24,11 +47,13 @@ def fill(size: int = 3) -> dict:
     booleans, unicode, microsecond times, JSON text. Runs on the proxy's database.
     """
     with db.database.connection_context():
-        admin = accounts.create_user("zoë@example.com", "Zoë Ångström", PASSWORD, role="admin")
+        admin = accounts.create_user("zoe@example.com", "Zoë Ångström", PASSWORD, role="admin")
         accounts.set_preferences(admin, {"page_size": 20, "theme": "dark ☾"})
-        accounts.log_in("zoë@example.com", PASSWORD, ip="192.0.2.7", user_agent="tests/1.0")
+        accounts.log_in("zoe@example.com", PASSWORD, ip="192.0.2.7", user_agent="tests/1.0")
         accounts.create_token(admin, "nightly script")
         tools = catalog.create_category(AWKWARD[:60])
+        for name in NAMES_THAT_DIFFER:  # equal under MariaDB's default collation, not here
+            catalog.create_category(name)
         made = []
         for number in range(size):
             made.append(catalog.create_product({
@@ -41,6 +66,7 @@ def fill(size: int = 3) -> dict:
         buyer = customers.create_customer({"name": "Ada «Byron»", "address": AWKWARD},
                                           user=admin)
         customers.create_customer({"name": "No e-mail", "email": None})
+        customers.create_customer({"name": "Cafe Café CAFE"})  # search words cafe, café
         statuses = {}
         for index, action in enumerate(("draft", "placed", "fulfilled", "cancelled")):
             lines = [{"product_id": made[i].id, "quantity": index + 1} for i in range(size)]
@@ -71,11 +97,15 @@ def table_checksums() -> dict[str, tuple[int, str]]:
 
     Models turn each engine's storage into the same Python values (Decimal money,
     aware UTC times, bools), and the rows are sorted here rather than by the engine,
-    whose collations differ: equal checksums mean equal data on any engine.
+    whose collations differ: equal checksums mean equal data on any engine. Commit
+    receipts are left out: every write transaction on a server adds one (a restore's
+    own too), and they tell of transactions, not of the shop's data.
     """
     sums = {}
     with db.database.connection_context():
         for model in MODELS:
+            if model is CommitReceipt:
+                continue
             rows = sorted(json.dumps([_plain(v) for v in row], sort_keys=True, default=str)
                           for row in model.select().tuples())
             digest = hashlib.sha256("\n".join(rows).encode()).hexdigest()
@@ -96,3 +126,28 @@ def stock_matches_movements() -> list[str]:
                     .group_by(StockMovement.product).tuples())
         return [f"{p.sku}: stock {p.stock}, movements {sums.get(p.id, 0)}"
                 for p in Product.select() if p.stock != sums.get(p.id, 0)]
+
+
+# -- crafting backups, as an attacker or an unlucky operator would --
+
+def reseal(folder) -> None:
+    """Make the manifest agree with an edited payload again: size and sha256.
+
+    Whoever can edit a backup can recompute its checksum too; the checksum proves
+    only that nothing was damaged by accident.
+    """
+    manifest = read_manifest(folder)
+    payload = folder / manifest.payload
+    manifest.payload_bytes = payload.stat().st_size
+    manifest.sha256 = hashlib.sha256(payload.read_bytes()).hexdigest()
+    write_manifest(folder, manifest)
+
+
+def edit_text_payload(folder, edit) -> None:
+    """Rewrite a gzipped text payload (a dump, a portable file) with edit(text) -> text."""
+    payload = folder / read_manifest(folder).payload
+    with gzip.open(payload, "rt", encoding="utf-8", newline="\n") as handle:
+        text = handle.read()
+    with gzip.open(payload, "wt", encoding="utf-8", newline="\n") as handle:
+        handle.write(edit(text))
+    reseal(folder)

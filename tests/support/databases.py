@@ -1,5 +1,6 @@
-"""Scratch databases on the real engines: each test module gets its own, dropped after."""
+"""Scratch databases on the real engines, and binding one for the code of a test."""
 
+import contextlib
 import os
 import uuid
 from pathlib import Path
@@ -7,7 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import peewee
 
-from tinyapp.db import engine_of, make_database
+from tinyapp.db import Database, engine_of, make_database
 
 ENGINES = ("sqlite", "postgresql", "mysql")
 ENV = "TINYAPP_TEST_DATABASES"
@@ -94,3 +95,24 @@ def reachable(url: str) -> str | None:
         return str(exc).splitlines()[0]
     finally:
         database.close_all()
+
+
+# The bindings of the test that runs now; conftest's autouse fixture opens and closes it.
+bindings = contextlib.ExitStack()
+
+
+def use(what, **pool) -> Database:
+    """Make a database the one this test's code (models, services) uses, until it ends.
+
+    What create_app does for a request and the command line for a command, for the
+    rest of one test. Pass settings or a URL (with pool options such as timeout=30) for
+    a database of the test's own, closed at its end; or an app's Database, to share it.
+    """
+    if isinstance(what, Database):
+        database = what
+    else:
+        database = Database(what, **pool) if isinstance(what, str) \
+            else Database.from_settings(what)
+        bindings.callback(database.close)
+    bindings.enter_context(database.bound())
+    return database

@@ -1,5 +1,6 @@
 """A real tinyapp HTTP server in a background thread (waitress on 127.0.0.1, any free port)."""
 
+import re
 import threading
 from contextlib import contextmanager
 
@@ -33,3 +34,18 @@ def live_server(settings, threads: int = 4):
         server.pull_trigger()
         server.close()
         thread.join(timeout=10)
+
+
+def served_url(process, seen: list[str] | None = None) -> str:
+    """Read a `tinyapp serve` process's first lines up to 'serving http://…/'; return that URL.
+
+    The lines read are appended to seen. Raises AssertionError with what it printed if
+    it stopped before serving.
+    """
+    seen = [] if seen is None else seen
+    for line in process.stdout:
+        seen.append(line)
+        found = re.search(r"serving (http://127\.0\.0\.1:\d+/)", line)
+        if found:
+            return found.group(1)
+    raise AssertionError(f"tinyapp did not start: {''.join(seen)}{process.stderr.read()}")

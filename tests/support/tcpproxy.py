@@ -1,12 +1,22 @@
 """A TCP forwarder between tinyapp and a real database server, to cut the line on demand.
 
 ``stop()`` closes every forwarded connection and refuses new ones (the database looks
-down); ``start()`` forwards again (the database is back). Nothing is mocked: the app
-talks its real driver protocol to the real server through this socket.
+down); ``start()`` forwards again (the database is back). ``stall()`` keeps every
+connection open but lets no byte through, either way (a hung network or server: TCP
+still acknowledges, nothing answers); ``resume()`` ends the stall. Nothing is mocked:
+the app talks its real driver protocol to the real server through this socket.
 """
 
 import socket
 import threading
+from urllib.parse import urlsplit, urlunsplit
+
+
+def through(proxy: "TCPProxy", url: str) -> str:
+    """The same database URL, with the proxy's address in place of the server's."""
+    parts = urlsplit(url)
+    credentials = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
+    return urlunsplit(parts._replace(netloc=f"{credentials}127.0.0.1:{proxy.port}"))
 
 
 class TCPProxy:
@@ -19,6 +29,8 @@ class TCPProxy:
         self._pairs: list[tuple[socket.socket, socket.socket]] = []
         self._held: list[socket.socket] = []
         self._lock = threading.Lock()
+        self._flowing = threading.Event()
+        self._flowing.set()
         self._closed = False
         threading.Thread(target=self._accept_loop, daemon=True).start()
 
@@ -46,14 +58,15 @@ class TCPProxy:
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
 
-    @staticmethod
-    def _pump(source: socket.socket, sink: socket.socket) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while chunk := source.recv(65536):
+                self._flowing.wait()  # stalled: hold it (and what follows) until resumed
                 sink.sendall(chunk)
         except OSError:
             pass
         finally:
+            self._flowing.wait()  # a stall holds the end of a connection too
             for end in (source, sink):
                 try:
                     end.shutdown(socket.SHUT_RDWR)
@@ -74,6 +87,14 @@ class TCPProxy:
                     pass
                 end.close()
 
+    def stall(self) -> None:
+        """Let no byte through, either way, on any connection (they all stay open)."""
+        self._flowing.clear()
+
+    def resume(self) -> None:
+        """End a stall: what was held goes through, then everything flows again."""
+        self._flowing.set()
+
     def start(self) -> None:
         """Forward new connections again."""
         self.black_hole = False
@@ -85,6 +106,7 @@ class TCPProxy:
 
     def close(self) -> None:
         self._closed = True
+        self.resume()
         self.stop()
         self.start()
         self.listener.close()

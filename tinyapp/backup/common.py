@@ -4,14 +4,13 @@ The table functions take the database to work on (not the proxy), so a backup ca
 the live database while the app serves, and verify can look at a scratch copy.
 """
 
-import contextlib
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import peewee
 
-from tinyapp.db import database, engine_of, make_database
+from tinyapp.db import engine_of, make_database
 from tinyapp.models import MODELS
 from tinyapp.progress import Progress
 
@@ -27,6 +26,33 @@ class Dump:
     sha256: str
     tables: dict[str, int]
     schema_version: str | None
+    unpacked_bytes: int | None = None  # a compressed SQLite copy's size once unpacked
+
+
+@dataclass
+class TableRows:
+    """One table's rows as a backup holds them, read as data: never as SQL to run.
+
+    Every payload format (a SQLite file, a pg_dump or mysqldump file, the portable
+    format) is read into these; restore.load copies them into tables that tinyapp's
+    own migrations made. ``rows`` yields lists of values in ``columns`` order, ready
+    for the engine the format belongs to.
+    """
+
+    name: str
+    columns: list[str]
+    rows: Iterator[list]
+
+
+MAX_LINE = 64 << 20  # characters in one line of a payload; tinyapp's longest row is a few kB
+
+
+def bounded_lines(handle) -> Iterator[str]:
+    """The lines of a payload, refusing one longer than MAX_LINE, so memory stays bounded."""
+    while line := handle.readline(MAX_LINE):
+        if len(line) == MAX_LINE and not line.endswith("\n"):
+            raise ValueError(f"a line is longer than {MAX_LINE:,} characters")
+        yield line
 
 
 def table_names() -> list[str]:
@@ -79,25 +105,6 @@ def open_database(url: str) -> peewee.Database:
     db = make_database(url, max_connections=1, timeout=30)
     db.connect()
     return db
-
-
-@contextlib.contextmanager
-def pointed_at(url: str) -> Iterator[peewee.Database]:
-    """Point tinyapp's database proxy at url for a while, then back where it was.
-
-    Migrations and tinyapp.db.reset_sequences work through the proxy, so restore and
-    verify aim it at their target. That changes it for every thread: run them from
-    the command line, never inside serve.
-    """
-    previous = database.obj
-    target = make_database(url, max_connections=2, timeout=30)
-    database.initialize(target)
-    try:
-        with database.connection_context():
-            yield target
-    finally:
-        target.close_all()
-        database.initialize(previous)
 
 
 ENGINE_LABELS = {"postgresql": "PostgreSQL", "mysql": "MySQL/MariaDB", "sqlite": "SQLite"}

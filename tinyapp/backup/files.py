@@ -10,17 +10,20 @@ backup API then writes the copy once, in place; packing it would write every byt
 
 import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import itertools
 import os
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tinyapp.backup.manifest import MANIFEST, BackupError, Manifest, read_manifest
+from tinyapp.files import make_private, private_folder
 
 PREFIX = "tinyapp-"
 PARTIAL = ".partial-"
@@ -40,6 +43,7 @@ class BackupInfo:
     path: Path
     manifest: Manifest | None
     problem: str | None = None
+    warnings: list[str] = field(default_factory=list)  # e.g. the change journal missed it
 
     @property
     def name(self) -> str:
@@ -79,16 +83,63 @@ def list_folder(parent: Path) -> list[BackupInfo]:
     return sorted(found, key=lambda info: info.created_at, reverse=True)
 
 
+def new_folder(parent: Path, prefix: str) -> Path:
+    """Create a new private (0700) folder with a unique name in parent."""
+    private_folder(parent)
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+
+
+@contextlib.contextmanager
+def temporary_folder(parent: Path, prefix: str) -> Iterator[Path]:
+    """Yield a new private folder in parent, locked while in use, removed afterwards.
+
+    The lock (flock on the folder itself) tells `tinyapp backups --clean` whether a
+    leftover folder belongs to a job still running or to one that was killed.
+    """
+    folder = new_folder(parent, prefix)
+    try:
+        with in_use(folder):
+            yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def in_use(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on a file or folder for as long as a job uses it."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock; so does the process dying
+
+
+def abandoned(path: Path) -> bool:
+    """Tell whether nobody holds the in_use() lock of a leftover (its job is gone)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(descriptor)
+
+
 @contextlib.contextmanager
 def building(parent: Path, name: str) -> Iterator[Path]:
     """Yield an empty temporary folder in parent; it is removed unless publish() renamed it."""
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        partial = Path(tempfile.mkdtemp(prefix=f"{PARTIAL}{name}-", dir=parent))
+        partial = new_folder(parent, f"{PARTIAL}{name}-")
     except OSError as exc:
         raise BackupError(f"cannot write in {parent}: {exc.strerror or exc}") from None
     try:
-        yield partial
+        with in_use(partial):
+            yield partial
     except OSError as exc:  # most often: no space left on device
         raise BackupError(f"writing the backup in {parent} failed: {exc.strerror or exc}; "
                           "nothing was kept") from None
@@ -97,7 +148,8 @@ def building(parent: Path, name: str) -> Iterator[Path]:
 
 
 def publish(partial: Path, parent: Path, name: str) -> Path:
-    """Put the folder's files on disk, then rename it to its final name (never over another)."""
+    """Put the folder's files on disk, owner-only, then rename it to its final name."""
+    make_private(partial)
     for path in partial.iterdir():
         with open(path, "rb") as handle:
             os.fsync(handle.fileno())
@@ -218,29 +270,73 @@ def opened(path: Path, workdir: Path) -> Iterator[Path]:
     if path.suffix.lower() != ".zip":
         raise BackupError(f"{path} is neither a backup folder nor a backup .zip")
     try:
-        workdir.mkdir(parents=True, exist_ok=True)
-        temp = tempfile.TemporaryDirectory(prefix=f"{PARTIAL}unzipped-", dir=workdir)
+        unpacked = new_folder(workdir, f"{PARTIAL}unzipped-")
     except OSError as exc:
         raise BackupError(f"cannot unpack {path} in {workdir}: {exc.strerror or exc}") from None
-    with temp:
-        folder = Path(temp.name) / path.stem
-        folder.mkdir()
-        yield unpack_zip(path, folder)
+    try:
+        with in_use(unpacked):
+            folder = unpacked / path.stem
+            folder.mkdir()
+            yield unpack_zip(path, folder)
+    finally:
+        shutil.rmtree(unpacked, ignore_errors=True)
+
+
+MAX_MANIFEST_BYTES = 1 << 20  # a real manifest is about 1 kB
 
 
 def unpack_zip(path: Path, folder: Path) -> Path:
-    """Unpack a downloaded backup .zip into folder (empty, the caller's); return folder."""
+    """Unpack a downloaded backup .zip into folder (empty, the caller's); return folder.
+
+    The archive is someone's file: nothing but a manifest and the one payload it names
+    is taken, and no byte beyond the size the manifest declares is written (a 200 kB
+    "zip bomb" can otherwise unpack into gigabytes). Names are flattened, so nothing
+    lands outside folder.
+    """
     try:
         with zipfile.ZipFile(path) as archive:
-            members = {Path(info.filename).name: info for info in archive.infolist()
-                       if not info.is_dir()}
-            if MANIFEST not in members or not set(members) - {MANIFEST} <= set(PAYLOADS):
+            members = {}
+            for info in archive.infolist():
+                if info.is_dir():
+                    continue
+                name = Path(info.filename).name
+                if name not in (MANIFEST, *PAYLOADS) or name in members or len(members) == 2:
+                    raise BackupError(f"{path} is not a tinyapp backup (a .zip of {MANIFEST} "
+                                      "and one data file)")
+                members[name] = info
+            if MANIFEST not in members or len(members) != 2:
                 raise BackupError(f"{path} is not a tinyapp backup (a .zip of {MANIFEST} "
                                   "and one data file)")
-            for name, info in members.items():  # flat names only: nothing escapes folder
-                with archive.open(info) as source, open(folder / name, "wb") as target:
-                    shutil.copyfileobj(source, target, CHUNK)
+            _extract(archive, members[MANIFEST], folder / MANIFEST, MAX_MANIFEST_BYTES)
+            manifest = read_manifest(folder)
+            payload = members.get(manifest.payload)
+            if payload is None:
+                raise BackupError(f"{path}: its manifest names {manifest.payload}, which the "
+                                  "archive does not hold")
+            _check_room(folder, manifest.payload_bytes)
+            _extract(archive, payload, folder / manifest.payload, manifest.payload_bytes)
             return folder
-    except (zipfile.BadZipFile, EOFError) as exc:
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
         raise BackupError(f"{path} is not a complete .zip (truncated or damaged: {exc})") \
             from None
+
+
+def _extract(archive: zipfile.ZipFile, member: zipfile.ZipInfo, target: Path,
+             limit: int) -> None:
+    """Copy one member out of the archive, refusing it the moment it passes limit bytes."""
+    written = 0
+    with archive.open(member) as source, open(target, "wb") as out:
+        while chunk := source.read(min(CHUNK, limit - written + 1)):
+            written += len(chunk)
+            if written > limit:
+                raise BackupError(f"{member.filename} in the archive is larger than the "
+                                  f"{limit:,} bytes its manifest declares: refused (stopped "
+                                  "before writing more)")
+            out.write(chunk)
+
+
+def _check_room(folder: Path, needed: int) -> None:
+    free = shutil.disk_usage(folder).free
+    if needed > free:
+        raise BackupError(f"unpacking needs {needed:,} bytes and {folder.parent} has "
+                          f"{free:,} free")

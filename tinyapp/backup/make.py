@@ -11,7 +11,7 @@ import logging
 import time
 from pathlib import Path
 
-from tinyapp import __version__
+from tinyapp import __version__, faults
 from tinyapp.backup import native, portable, sqlite
 from tinyapp.backup.common import (
     Dump,
@@ -56,8 +56,10 @@ def write_backup(url: str, parent: Path, portable_wanted: bool = False,
         manifest = Manifest(created_at=created, app_version=__version__,
                             schema_version=dump.schema_version, engine=engine_of(url),
                             format=fmt, payload=dump.payload, payload_bytes=dump.size,
-                            sha256=dump.sha256, tables=dump.tables, source=mask_url(url))
+                            sha256=dump.sha256, tables=dump.tables, source=mask_url(url),
+                            unpacked_bytes=dump.unpacked_bytes)
         write_manifest(partial, manifest)
+        faults.point("backup:written")
         folder = publish(partial, parent, name)
     log.info("backup written: %s (%s, %s bytes, %s rows, %.1f s)", folder, fmt,
              f"{dump.size:,}", f"{manifest.total_rows:,}", time.monotonic() - started)

@@ -39,6 +39,7 @@ class Manifest:
     sha256: str                    # of the payload file exactly as stored
     tables: dict[str, int]         # rows per table
     source: str = ""               # database URL, password masked
+    unpacked_bytes: int | None = None  # tinyapp.db.gz: the size of the file it unpacks to
     verified: dict | None = None   # {"at", "ok", "problems"} after `tinyapp verify`
     format_version: int = FORMAT_VERSION
 

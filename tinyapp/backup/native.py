@@ -1,5 +1,8 @@
 """PostgreSQL and MySQL/MariaDB: dumps made by the engines' own tools, pg_dump and mysqldump.
 
+Only making them: a dump is restored by reading it as data (dumpfile.py), never by
+running it through psql or mysql, which would run whatever an edited dump says.
+
 Each tool takes one consistent snapshot by itself (pg_dump: a repeatable-read
 transaction; mysqldump --single-transaction: a consistent-snapshot transaction), so
 tinyapp keeps serving writes meanwhile. The rows are counted as the dump streams past
@@ -20,25 +23,20 @@ from pathlib import Path
 
 from playhouse import db_url
 
-from tinyapp.backup.common import HISTORY, Dump, ProgressFactory, table_names
-from tinyapp.backup.files import CHUNK, HashingWriter
+from tinyapp.backup.common import Dump, ProgressFactory, table_names
+from tinyapp.backup.files import HashingWriter
 from tinyapp.backup.manifest import BackupError
 from tinyapp.db import engine_of
 
 PAYLOAD = "dump.sql.gz"
 FORMAT = {"postgresql": "pg_dump", "mysql": "mysqldump"}
 DUMP_TOOLS = {"postgresql": ("pg_dump",), "mysql": ("mysqldump", "mariadb-dump")}
-LOAD_TOOLS = {"postgresql": ("psql",), "mysql": ("mysql", "mariadb")}
-PACKAGES = {"postgresql": "postgresql-client", "mysql": "mariadb-client"}
-
-
-def _tool(names: tuple[str, ...]) -> str | None:
-    return next((path for name in names if (path := shutil.which(name))), None)
 
 
 def dump_tool(engine: str) -> str | None:
     """Find pg_dump or mysqldump on the PATH (None: not installed)."""
-    return _tool(DUMP_TOOLS.get(engine, ()))
+    return next((path for name in DUMP_TOOLS.get(engine, ()) if (path := shutil.which(name))),
+                None)
 
 
 @contextlib.contextmanager
@@ -88,7 +86,7 @@ def dump(url: str, folder: Path, expected_rows: int, progress: ProgressFactory) 
             command += ["--format=plain", "--no-owner", "--no-privileges", "--encoding=UTF8"]
         else:
             command += ["--single-transaction", "--quick", "--skip-lock-tables",
-                        "--no-tablespaces", "--default-character-set=utf8mb4",
+                        "--complete-insert", "--no-tablespaces", "--default-character-set=utf8mb4",
                         "--skip-dump-date", "--hex-blob", _database_name(url)]
         out = HashingWriter(raw)
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, env=env)
@@ -174,43 +172,3 @@ def _first_error(errors) -> str:
     lines = [line.strip() for line in errors.read().decode(errors="replace").splitlines()]
     wanted = [line for line in lines if "error" in line.lower()] or lines or ["no message"]
     return wanted[0][:300]
-
-
-# -- restoring --
-
-def load(payload: Path, url: str) -> None:
-    """Drop tinyapp's tables in the target, then run the dump into it with psql or mysql.
-
-    PostgreSQL does it in one transaction: on any error nothing changes. MySQL commits
-    each statement that changes a table, so a failure there leaves the target partly
-    loaded (the safety backup taken before has the previous contents).
-    """
-    engine = engine_of(url)
-    tool = _tool(LOAD_TOOLS[engine])
-    if tool is None:
-        raise BackupError(f"{LOAD_TOOLS[engine][0]} is not installed: install "
-                          f"{PACKAGES[engine]}, or restore a portable backup")
-    with _client(url, tool) as (command, env), tempfile.TemporaryFile() as errors:
-        if engine == "postgresql":
-            command += ["-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", "-"]
-            names = ", ".join(f'"{name}"' for name in [HISTORY, *table_names()])
-            preamble = f"DROP TABLE IF EXISTS {names} CASCADE;\n"
-        else:
-            command += ["--default-character-set=utf8mb4", _database_name(url)]
-            names = ", ".join(f"`{name}`" for name in [HISTORY, *table_names()])
-            preamble = f"SET FOREIGN_KEY_CHECKS = 0;\nDROP TABLE IF EXISTS {names};\n"
-        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=errors,
-                                   stderr=errors, env=env)
-        try:
-            process.stdin.write(preamble.encode())
-            with gzip.open(payload, "rb") as dump_file:
-                shutil.copyfileobj(dump_file, process.stdin, CHUNK)
-            process.stdin.close()
-        except BrokenPipeError:
-            pass  # the tool stopped at an error; its message follows
-        except (OSError, EOFError) as exc:
-            process.kill()
-            process.wait()
-            raise BackupError(f"{payload} cannot be decompressed: {exc}") from None
-        if process.wait() != 0:
-            raise BackupError(f"{Path(tool).name} failed: {_first_error(errors)}")

@@ -16,8 +16,8 @@ import base64
 import contextlib
 import datetime as dt
 import gzip
+import itertools
 import json
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -27,20 +27,19 @@ import peewee
 from tinyapp.backup.common import (
     Dump,
     ProgressFactory,
+    TableRows,
+    bounded_lines,
     count_rows,
     open_database,
     schema_version_of,
 )
 from tinyapp.backup.files import HashingWriter
 from tinyapp.backup.manifest import BackupError
-from tinyapp.db import current_engine, database
 from tinyapp.db import describe_error as db_error
 from tinyapp.models import MODELS
 
 PAYLOAD = "data.jsonl.gz"
 READ_BATCH = 2000    # rows per keyset query
-WRITE_BATCH = 500    # rows per INSERT when restoring
-_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 ROW_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one, reused: fast
 
 # Field classes -> portable type; the first match wins (a BooleanField is no IntegerField,
@@ -195,58 +194,43 @@ SQLITE_DECODE = {**DECODE, "datetime": lambda text: _naive_utc(text).isoformat("
                  "date": str}
 
 
-def load(payload: Path, progress: ProgressFactory, total: int) -> dict[str, int]:
-    """Insert every row of a portable payload into tinyapp's database; count them per table.
+def tables_in(payload: Path, engine: str) -> Iterator[TableRows]:
+    """Read a portable payload table by table, its values decoded for the target engine.
 
-    Runs on whatever the proxy points at, inside the caller's transaction; the tables
-    must exist and be empty (restore creates them with the backup's migrations).
+    Nothing in the file is SQL: a header names a table and its columns (the loader
+    checks them against tinyapp's schema) and each row is a JSON array of plain values.
     """
-    decoders = SQLITE_DECODE if current_engine() == "sqlite" else DECODE
-    counts: dict[str, int] = {}
-    bar = progress("restoring rows", total)
-    writer = None
+    decoders = SQLITE_DECODE if engine == "sqlite" else DECODE
     try:
-        with gzip.open(payload, "rt", encoding="utf-8") as lines:
-            for line in lines:
-                if line.startswith("{"):
-                    if writer is not None:
-                        bar.advance(writer.flush())
-                    writer = _TableWriter(json.loads(line), decoders)
-                    counts[writer.name] = 0
-                else:
-                    bar.advance(writer.add(json.loads(line)))
-                    counts[writer.name] = writer.count
-            if writer is not None:
-                bar.advance(writer.flush())
-                counts[writer.name] = writer.count
+        with gzip.open(payload, "rt", encoding="utf-8", newline="\n") as handle:
+            # Each section is a header line and the row lines after it.
+            for _, section in itertools.groupby(bounded_lines(handle), key=_section_number()):
+                header = json.loads(next(section))
+                name, columns, types = header["table"], header["columns"], header["types"]
+                if not (isinstance(columns, list) and isinstance(types, list)
+                        and len(columns) == len(types)):
+                    raise ValueError(f"the header of table {name!r} is malformed")
+                convert = [decoders[kind] for kind in types]
+                yield TableRows(str(name), [str(column) for column in columns],
+                                (_decoded(line, convert) for line in section))  # noqa: B031 - once
     except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise BackupError(f"{payload.name} cannot be read: {exc}") from None
-    bar.finish()
-    return counts
 
 
-class _TableWriter:
-    """Insert one table's rows, WRITE_BATCH at a time; ``count`` says how many so far."""
+def _section_number():
+    """A key for groupby: the number of header lines seen so far, headers included."""
+    headers = 0
 
-    def __init__(self, header: dict, decoders: dict):
-        self.name, self.columns = header["table"], header["columns"]
-        if not all(isinstance(n, str) and _NAME.fullmatch(n) for n in [self.name, *self.columns]):
-            raise ValueError(f"unexpected table or column name in {header}")
-        self.table = peewee.Table(self.name).bind(database)
-        self.convert = [decoders[kind] for kind in header["types"]]
-        self.rows: list[list] = []
-        self.count = 0
+    def key(line: str) -> int:
+        nonlocal headers
+        headers += line.startswith("{")
+        return headers
+    return key
 
-    def add(self, values: list) -> int:
-        self.rows.append([None if value is None else decode(value)
-                          for decode, value in zip(self.convert, values, strict=True)])
-        return self.flush() if len(self.rows) >= WRITE_BATCH else 0
 
-    def flush(self) -> int:
-        """Insert the rows held so far; return how many."""
-        done = len(self.rows)
-        if done:
-            self.table.insert(self.rows, columns=[self.table.c[n] for n in self.columns]).execute()
-            self.count += done
-            self.rows = []
-        return done
+def _decoded(line: str, convert: list) -> list:
+    values = json.loads(line)
+    if not isinstance(values, list) or len(values) != len(convert):
+        raise ValueError(f"a row of {len(convert)} columns holds {values!r:.80}")
+    return [None if value is None else decode(value)
+            for decode, value in zip(convert, values, strict=True)]

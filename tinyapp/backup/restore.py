@@ -1,10 +1,13 @@
-"""Restore: check everything that can be checked, save what is there, then load the backup.
+"""Restore: check everything that can be checked, save what is there, build apart, swap in.
 
 In order: the payload's checksum; the schema (a backup from a newer tinyapp is refused);
 the engine (a native dump goes back into its own engine, a portable backup into any);
 the target (rows already there are replaced only with force, after a safety backup of
-them). Then the data goes in, the row counts must equal the manifest's, and pending
-migrations bring an older backup's schema up to date. ``verify`` reuses load_into().
+them). Then the restore is built apart from the live data (staging.py) by load.py:
+tinyapp's own schema, the backup's rows and nothing else, counts and references
+checked, migrations applied. Only then is it swapped in, all at once. Whatever goes
+wrong before the swap, and wherever the process is killed, the live database is the
+old one, unchanged; after the swap it is the restored one.
 """
 
 import logging
@@ -13,33 +16,31 @@ from pathlib import Path
 
 import peewee
 
-from tinyapp import __version__, migrations
-from tinyapp.backup import native, portable, sqlite
+from tinyapp import __version__, faults, migrations
 from tinyapp.backup.common import (
     ENGINE_LABELS,
-    ProgressFactory,
     count_rows,
-    differences,
-    drop_tables,
     engine_label,
     migration_number,
     open_database,
-    pointed_at,
     progress_factory,
 )
 from tinyapp.backup.files import check_payload, opened
+from tinyapp.backup.load import build
 from tinyapp.backup.make import write_backup
 from tinyapp.backup.manifest import BackupError, Manifest, read_manifest
 from tinyapp.backup.retention import prune
+from tinyapp.backup.staging import staged_restore
 from tinyapp.config import Settings, mask_url
-from tinyapp.db import describe_error, engine_of, reset_sequences, sqlite_path, transaction
-from tinyapp.models import MODELS, User
-from tinyapp.services import audit
+from tinyapp.db import describe_error, engine_of, sqlite_path
+from tinyapp.models import Change, User, utcnow
+from tinyapp.serving import is_served
 
 log = logging.getLogger("tinyapp.backup")
 
 # The engine each native format can go back into; "portable" goes anywhere.
 NATIVE_ENGINE = {"sqlite": "sqlite", "pg_dump": "postgresql", "mysqldump": "mysql"}
+SAFETY = "safety"  # BACKUP_DIR/safety: what each forced restore replaced
 
 
 @dataclass
@@ -53,10 +54,11 @@ class Restored:
 
 def restore_backup(path: Path, settings: Settings, database_url: str | None = None,
                    force: bool = False, *, user: User | None = None,
-                   interactive: bool = False) -> Restored:
+                   interactive: bool = False, while_running: bool = False) -> Restored:
     """Replace the target database's data with a backup's; BackupError says why not.
 
-    Nothing is changed until the checksum, schema, engine and target checks pass.
+    Nothing is changed until the checksum, schema, engine and target checks pass, and
+    nothing at all if the backup then fails to build (the message says so).
     """
     target = database_url or settings.DATABASE_URL
     with opened(Path(path), settings.BACKUP_DIR) as folder:
@@ -64,20 +66,54 @@ def restore_backup(path: Path, settings: Settings, database_url: str | None = No
         check_payload(folder, manifest)
         check_schema(manifest)
         check_engine(manifest, target)
+        if not while_running and _served(target):
+            raise BackupError(f"a tinyapp server is serving {mask_url(target)} right now, and "
+                              "a restore would replace the data under it: stop it first "
+                              "(e.g. systemctl stop tinyapp), or add --force-while-running")
         rows = rows_in(target)
         if rows and not force:
             raise BackupError(f"{mask_url(target)} already holds {rows:,} rows; restoring "
                               "replaces them. Add --force to go ahead (they are saved in a "
                               "safety backup first)")
         safety = _safety_backup(settings, target) if rows else None
-        load_into(folder, manifest, target, progress_factory(interactive))
-        name = folder.name
-    with pointed_at(target):
-        migrated = migrations.upgrade()
-        audit.record("backup.restore", user, "backup", name[:50], format=manifest.format,
-                     safety_backup=safety.name if safety else "", migrated=migrated)
-    log.info("restored %s into %s", name, mask_url(target))
-    return Restored(name, manifest, mask_url(target), safety, migrated)
+        faults.point("restore:saved")
+        try:
+            with staged_restore(target) as (db, workdir):
+                build(folder, manifest, db, workdir, progress_factory(interactive))
+                _record(db, folder.name, manifest, safety, user)
+        except BackupError as exc:
+            raise BackupError(f"{exc}. Nothing was restored: {mask_url(target)} holds what "
+                              "it held before") from None
+        faults.point("restore:swapped")
+    log.info("restored %s into %s", folder.name, mask_url(target))
+    return Restored(folder.name, manifest, mask_url(target), safety, newer_migrations(manifest))
+
+
+def _served(target: str) -> bool:
+    try:
+        return is_served(target)
+    except peewee.DatabaseError as exc:
+        raise BackupError(f"cannot reach {mask_url(target)}: {describe_error(exc)}") from None
+
+
+def newer_migrations(manifest: Manifest) -> list[str]:
+    """Name the migrations a restore applies after loading this backup (those it predates)."""
+    known = [m.name for m in migrations.Migration.load_directory(str(migrations.DIRECTORY))]
+    return [name for name in known
+            if migration_number(name) > migration_number(manifest.schema_version)]
+
+
+def _record(db: peewee.Database, name: str, manifest: Manifest, safety: Path | None,
+            user: User | None) -> None:
+    """Write the restore into the restored data's journal, before the swap: both or neither."""
+    values = {"at": utcnow(), "action": "restore", "entity": "backup", "request_id": "",
+              "entity_id": name[:64], "changes": {}, "note": "", "details": {
+                  "format": manifest.format, "by": user.email if user else "",
+                  "safety_backup": safety.name if safety else ""}}
+    # A plain table insert: the model is bound to the app's database, not to this one.
+    fields, table = Change._meta.fields, peewee.Table(Change._meta.table_name)
+    table.insert({table.c[fields[name].column_name]: fields[name].db_value(value)
+                  for name, value in values.items()}).execute(db)
 
 
 def check_schema(manifest: Manifest) -> None:
@@ -121,58 +157,8 @@ def rows_in(url: str) -> int:
 
 
 def _safety_backup(settings: Settings, target: str) -> Path:
-    parent = settings.BACKUP_DIR / "safety"
+    parent = settings.BACKUP_DIR / SAFETY
     folder = write_backup(target, parent)
     prune(parent, settings.BACKUP_KEEP)
     log.info("saved what %s held in %s", mask_url(target), folder)
     return folder
-
-
-def load_into(folder: Path, manifest: Manifest, url: str,
-              progress: ProgressFactory) -> dict[str, int]:
-    """Load a checked backup into the database at url; return its row counts there.
-
-    Raises BackupError when the counts differ from the manifest's.
-    """
-    payload = folder / manifest.payload
-    try:
-        if manifest.format == "sqlite":
-            sqlite.load(payload, sqlite_path(url))
-            found = sqlite.inspect(sqlite_path(url))[0]
-        elif manifest.format == "portable":
-            found = _load_portable(payload, manifest, url, progress)
-        else:
-            native.load(payload, url)
-            db = open_database(url)
-            try:
-                found = count_rows(db)
-            finally:
-                db.close_all()
-    except (peewee.DatabaseError, migrations.MigrationError) as exc:
-        raise BackupError(f"restoring into {mask_url(url)} failed: {describe_error(exc)}") \
-            from None
-    _check_counts(manifest, found)
-    return found
-
-
-def _load_portable(payload: Path, manifest: Manifest, url: str, progress) -> dict[str, int]:
-    """Build the backup's schema with its migrations, then insert its rows in one transaction."""
-    path = sqlite_path(url)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    with pointed_at(url) as db:
-        drop_tables(db)
-        migrations.upgrade(manifest.schema_version)
-        with transaction():  # a count that differs rolls every row back
-            portable.load(payload, progress, manifest.total_rows)
-            reset_sequences([m for m in MODELS if m._meta.table_name in manifest.tables])
-            found = count_rows(db)
-            _check_counts(manifest, found)
-    return found
-
-
-def _check_counts(manifest: Manifest, found: dict[str, int]) -> None:
-    problems = differences(manifest.tables, found)
-    if problems:
-        raise BackupError("after loading, the row counts differ from the backup's manifest: "
-                          + "; ".join(problems))

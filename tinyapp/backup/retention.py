@@ -10,18 +10,16 @@ With backups every 6 hours, keep=8, daily=7, weekly=8 holds two days in full, a 
 of dailies and two months of weeklies: about twenty backups (BACKUP_KEEP,
 BACKUP_KEEP_DAILY and BACKUP_KEEP_WEEKLY; the tiers are off by default).
 Folders that are not readable backups are never deleted (a person should look at them);
-the leftovers of a backup that crashed half-way (``.partial-…``, over a day old) are.
+the leftovers of a backup that was killed half-way (``.partial-…`` that no running
+backup holds locked) are.
 """
 
 import datetime as dt
 import shutil
-import time
 from collections.abc import Callable, Hashable
 from pathlib import Path
 
-from tinyapp.backup.files import PARTIAL, list_folder
-
-STALE_PARTIAL_SECONDS = 86400
+from tinyapp.backup.files import PARTIAL, abandoned, list_folder
 
 
 def plan(backups: list[tuple[Path, dt.datetime]], keep: int, daily: int = 0,
@@ -54,6 +52,6 @@ def prune(folder: Path, keep: int, daily: int = 0, weekly: int = 0) -> list[Path
     for path in doomed:
         shutil.rmtree(path)
     for partial in folder.glob(f"{PARTIAL}*") if folder.is_dir() else ():
-        if time.time() - partial.stat().st_mtime > STALE_PARTIAL_SECONDS:
+        if abandoned(partial):  # its backup was killed: no running job holds its lock
             shutil.rmtree(partial, ignore_errors=True)
     return doomed

@@ -10,7 +10,7 @@ import threading
 
 from tinyapp.backup import BackupBusy, last_backup_age_seconds, make_backup
 from tinyapp.config import Settings
-from tinyapp.db import database
+from tinyapp.db import Database
 
 log = logging.getLogger("tinyapp.backup")
 
@@ -18,8 +18,9 @@ log = logging.getLogger("tinyapp.backup")
 class BackupSchedule:
     """Make a backup every ``settings.BACKUP_INTERVAL`` seconds until stopped."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, database: Database):
         self.settings = settings
+        self.database = database  # the serving app's: its journal entries go there
         self.interval = settings.BACKUP_INTERVAL
         self.runs = 0  # backups attempted so far
         self._stopping = threading.Event()
@@ -58,7 +59,7 @@ class BackupSchedule:
 
     def _back_up_once(self) -> None:
         try:
-            with database.connection_context():
+            with self.database.bound(), self.database.connection():
                 make_backup(self.settings)
         except BackupBusy:
             log.info("scheduled backup skipped: another backup is running")
@@ -69,8 +70,8 @@ class BackupSchedule:
             self._ran.notify_all()
 
 
-def start_schedule(settings: Settings) -> BackupSchedule | None:
+def start_schedule(settings: Settings, database: Database) -> BackupSchedule | None:
     """Start scheduled backups if BACKUP_INTERVAL is set (None when it is 0: off)."""
     if not settings.BACKUP_INTERVAL:
         return None
-    return BackupSchedule(settings).start()
+    return BackupSchedule(settings, database).start()

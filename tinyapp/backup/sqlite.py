@@ -10,16 +10,25 @@ import contextlib
 import gzip
 import os
 import shutil
-import sqlite3
-import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import peewee
 
-from tinyapp.backup.common import Dump, ProgressFactory, count_rows, schema_version_of
+from tinyapp import faults, files
+from tinyapp.backup.common import (
+    Dump,
+    ProgressFactory,
+    TableRows,
+    count_rows,
+    schema_version_of,
+    table_names,
+)
 from tinyapp.backup.files import CHUNK, HashingWriter, sha256_of
 from tinyapp.backup.manifest import BackupError
+from tinyapp.backup.schema import Schema, of_database
+from tinyapp.db import sqlite3  # the same SQLite library as the app's connections
 
 PAYLOAD = "tinyapp.db"
 PAGES_PER_STEP = 4096  # 16 MB of 4 KB pages between progress updates
@@ -37,13 +46,15 @@ def dump(source: Path, folder: Path, compress: bool, progress: ProgressFactory) 
         raise BackupError(f"SQLite could not copy {source}: {exc}") from None
     if not compress:
         return Dump(PAYLOAD, copy.stat().st_size, _checksum_while_syncing(copy), *details)
+    unpacked_size = copy.stat().st_size
     with open(folder / f"{PAYLOAD}.gz", "wb") as raw:
         out = HashingWriter(raw)
         with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as packed, \
                 open(copy, "rb") as handle:
             shutil.copyfileobj(handle, packed, CHUNK)
     copy.unlink()
-    return Dump(f"{PAYLOAD}.gz", out.size, out.hash.hexdigest(), *details)
+    return Dump(f"{PAYLOAD}.gz", out.size, out.hash.hexdigest(), *details,
+                unpacked_bytes=unpacked_size)
 
 
 def _copy_pages(source: Path, target: Path, progress: ProgressFactory) -> None:
@@ -102,31 +113,80 @@ def integrity_problems(path: Path) -> list[str]:
     return problems
 
 
-def unpacked(payload: Path, workdir: Path) -> Path:
-    """Return a plain SQLite file for a payload, decompressing a .gz one into workdir."""
+def unpacked(payload: Path, workdir: Path, limit: int | None) -> Path:
+    """Return a plain SQLite file for a payload, decompressing a .gz one into workdir.
+
+    No more than ``limit`` bytes are written (the manifest's figure; for backups made
+    before manifests said, the free space of workdir): a small, crafted .gz must not fill
+    the disk.
+    """
     if payload.suffix != ".gz":
         return payload
-    plain = workdir / PAYLOAD
+    plain = workdir / "unpacked-backup.db"
+    limit = limit if limit is not None else shutil.disk_usage(workdir).free
+    written = 0
     try:
         with gzip.open(payload, "rb") as packed, open(plain, "wb") as handle:
-            shutil.copyfileobj(packed, handle, CHUNK)
+            while chunk := packed.read(min(CHUNK, limit - written + 1)):
+                written += len(chunk)
+                if written > limit:
+                    raise BackupError(f"{payload.name} unpacks to more than the {limit:,} "
+                                      "bytes its manifest declares: refused")
+                handle.write(chunk)
     except (OSError, EOFError) as exc:
         raise BackupError(f"{payload} cannot be decompressed: {exc}") from None
     return plain
 
 
-def load(payload: Path, target: Path) -> None:
-    """Replace the database at target with the backup, all at once (one write transaction)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".restore-", dir=target.parent) as workdir:
-        plain = unpacked(payload, Path(workdir))
-        src = sqlite3.connect(f"file:{plain}?mode=ro", uri=True)
-        dst = sqlite3.connect(target, isolation_level=None)
-        try:
-            dst.execute("PRAGMA busy_timeout = 10000")
-            src.backup(dst)
-        except sqlite3.Error as exc:
-            raise BackupError(f"SQLite could not restore into {target}: {exc}") from None
-        finally:
-            src.close()
-            dst.close()
+def tables_in(path: Path, expected: Schema) -> Iterator[TableRows]:
+    """Read the rows of a SQLite backup file, after refusing any object tinyapp would not make.
+
+    The file is only read (mode=ro, query_only), with trusted_schema off so that nothing
+    it declares can call a function; its triggers never fire, because nothing is written
+    to it, and its tables' definitions are never used: the rows go into tables made by
+    tinyapp's migrations.
+    """
+    backup = peewee.SqliteDatabase(f"file:{path}?mode=ro", uri=True, pragmas={
+        "trusted_schema": "off", "query_only": "on"})
+    try:
+        if backup.execute_sql("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise BackupError(f"{path.name} is damaged (SQLite's quick_check failed)")
+        found = of_database(backup)
+        expected.refuse_extras(found)
+        for table in [name for name in table_names() if name in found.columns]:
+            columns = sorted(found.columns[table])
+            listed = ", ".join(f'"{column}"' for column in columns)
+            yield TableRows(table, columns, iter(backup.execute_sql(
+                f'SELECT {listed} FROM "{table}"')))
+    except peewee.DatabaseError as exc:
+        raise BackupError(f"{path.name} cannot be read: {exc}") from None
+    finally:
+        backup.close()
+
+
+SWAP_PAGES_PER_STEP = 1024  # 4 MB a step: the crash tests kill a restore between steps
+
+
+def _between_steps(status: int, remaining: int, total: int) -> None:
+    if remaining:  # after the last step the copy is committed: that is "swapped"
+        faults.point("restore:swap")
+
+
+def copy_into(staged: Path, target: Path) -> None:
+    """Replace the database at target with the staged one, in one write transaction.
+
+    SQLite's backup API writes the pages into target under its write lock and commits
+    once at the end: killed half-way, target is still the old database (its journal
+    or WAL undoes the partial copy); other connections then see the new one.
+    """
+    files.private_file(target)
+    src = sqlite3.connect(f"file:{staged}?mode=ro", uri=True)
+    dst = sqlite3.connect(target, isolation_level=None)
+    try:
+        dst.execute("PRAGMA busy_timeout = 10000")
+        src.backup(dst, pages=SWAP_PAGES_PER_STEP, progress=_between_steps)
+    except sqlite3.Error as exc:
+        raise BackupError(f"SQLite could not write {target}: {exc}") from None
+    finally:
+        src.close()
+        dst.close()

@@ -1,29 +1,24 @@
 """Verify: prove a backup restorable by restoring it where it can do no harm.
 
 The checks, in order: the manifest reads; the payload matches its size and sha256; the
-schema is one this tinyapp knows; the backup loads into a scratch database (a
-temporary SQLite file, or a new database on the PostgreSQL/MariaDB server of
-DATABASE_URL, dropped afterwards); SQLite's integrity and foreign-key checks pass; the
-row counts there equal the manifest's. The outcome is recorded in the manifest.
+schema is one this tinyapp knows; then the backup is built exactly as a restore builds
+it (load.py), in a scratch database (a temporary SQLite file, or a new database on the
+PostgreSQL/MariaDB server of DATABASE_URL, dropped afterwards): it holds nothing but
+tinyapp's schema, its rows fit it, every reference resolves and the row counts equal
+the manifest's. The outcome is recorded in the manifest.
 """
 
-import contextlib
-import secrets
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import peewee
-
-from tinyapp.backup import sqlite
-from tinyapp.backup.common import ENGINE_LABELS, engine_label, open_database, progress_factory
+from tinyapp.backup.common import ENGINE_LABELS, engine_label, progress_factory
 from tinyapp.backup.files import check_payload, opened
+from tinyapp.backup.load import build
 from tinyapp.backup.manifest import BackupError, Manifest, read_manifest, record_verification
-from tinyapp.backup.restore import NATIVE_ENGINE, check_schema, load_into
-from tinyapp.config import Settings, mask_url
-from tinyapp.db import describe_error, engine_of, sqlite_path
+from tinyapp.backup.restore import NATIVE_ENGINE, check_schema
+from tinyapp.backup.staging import scratch
+from tinyapp.config import Settings
+from tinyapp.db import engine_of
 
 
 @dataclass
@@ -34,8 +29,8 @@ class Verification:
     manifest: Manifest | None = None
 
 
-def verify_backup(path: Path, settings: Settings, *, interactive: bool = False
-                  ) -> Verification:
+def verify_backup(path: Path, settings: Settings, *, interactive: bool = False,
+                  scratch_url: str | None = None) -> Verification:
     """Check a backup end to end without touching the real database."""
     path = Path(path)
     result = Verification(ok=False)
@@ -48,7 +43,8 @@ def verify_backup(path: Path, settings: Settings, *, interactive: bool = False
             check_payload(folder, manifest)
             result.passed.append(f"checksum: sha256 of {manifest.payload} matches")
             check_schema(manifest)
-            _restore_into_scratch(folder, manifest, settings, interactive, result)
+            _restore_into_scratch(folder, manifest, settings, interactive, result,
+                                  scratch_url)
     except BackupError as exc:
         result.problems.append(str(exc))
     result.ok = not result.problems
@@ -58,63 +54,24 @@ def verify_backup(path: Path, settings: Settings, *, interactive: bool = False
 
 
 def _restore_into_scratch(folder: Path, manifest: Manifest, settings: Settings,
-                          interactive: bool, result: Verification) -> None:
-    with scratch_database(manifest, settings) as url:
-        try:
-            found = load_into(folder, manifest, url, progress_factory(interactive))
-        except BackupError as exc:
-            result.problems.append(str(exc))
-            return
-        result.passed.append(f"restored into a scratch {engine_label(url)} database: "
-                             f"{sum(found.values()):,} rows")
-        result.passed.append(f"row counts of {len(found)} tables equal the manifest's")
-        path = sqlite_path(url)
-        if path is not None:
-            result.problems += sqlite.integrity_problems(path)
-            if not result.problems:
-                result.passed.append("SQLite integrity and foreign-key checks: ok")
-
-
-@contextlib.contextmanager
-def scratch_database(manifest: Manifest, settings: Settings) -> Iterator[str]:
-    """Yield the URL of an empty database to restore into, and get rid of it afterwards.
-
-    SQLite gets a temporary file beside the backups; PostgreSQL and MariaDB a new
-    database on the server of DATABASE_URL (its user needs the right to create one).
-    """
-    engine = NATIVE_ENGINE.get(manifest.format, engine_of(settings.DATABASE_URL))
-    if engine == "sqlite":
-        settings.BACKUP_DIR.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix=".verify-", dir=settings.BACKUP_DIR) as temp:
-            yield f"sqlite:///{Path(temp) / 'scratch.db'}"
-        return
-    server = settings.DATABASE_URL
-    if engine_of(server) != engine:
+                          interactive: bool, result: Verification,
+                          scratch_url: str | None) -> None:
+    server = scratch_url or settings.DATABASE_URL
+    engine = NATIVE_ENGINE.get(manifest.format, engine_of(server))
+    if scratch_url and engine == "sqlite":
+        raise BackupError("--scratch-url is for PostgreSQL and MySQL/MariaDB backups; a "
+                          "SQLite backup is verified in a temporary file of its own")
+    if scratch_url and engine_of(scratch_url) != engine:
+        raise BackupError(f"a {manifest.format} backup is verified in a "
+                          f"{ENGINE_LABELS[engine]} database, and --scratch-url is "
+                          f"{engine_label(scratch_url)}")
+    if engine != "sqlite" and engine_of(server) != engine:
         raise BackupError(f"a {manifest.format} backup is verified on a {ENGINE_LABELS[engine]} "
                           f"server, and DATABASE_URL is {engine_label(server)}: pass "
                           "--database-url with one")
-    name = f"tinyapp_verify_{secrets.token_hex(5)}"
-    _server_execute(server, f"CREATE DATABASE {name}"
-                    + (" CHARACTER SET utf8mb4" if engine == "mysql" else ""))
-    try:
-        yield urlunsplit(urlsplit(server)._replace(path="/" + name))
-    finally:
-        _server_execute(server, f"DROP DATABASE IF EXISTS {name}"
-                        + (" WITH (FORCE)" if engine == "postgresql" else ""))
-
-
-def _server_execute(url: str, sql: str) -> None:
-    """Run one statement outside any transaction (CREATE/DROP DATABASE need that)."""
-    try:
-        db = open_database(url)
-    except peewee.DatabaseError as exc:
-        raise BackupError(f"cannot connect to {mask_url(url)}: {describe_error(exc)}") from None
-    try:
-        if isinstance(db, peewee.PostgresqlDatabase):
-            db.connection().autocommit = True
-        db.execute_sql(sql)
-    except peewee.DatabaseError as exc:
-        raise BackupError(f"{sql.split(' tinyapp_')[0].lower()} on {mask_url(url)} failed: "
-                          f"{describe_error(exc)}") from None
-    finally:
-        db.close_all()
+    with scratch(engine, server, settings.BACKUP_DIR, scratch_url) as (db, workdir):
+        found = build(folder, manifest, db, workdir, progress_factory(interactive))
+    result.passed.append("schema: nothing but the tables, columns and indexes tinyapp makes")
+    result.passed.append(f"restored into a scratch {ENGINE_LABELS[engine]} database: "
+                         f"{sum(found.values()):,} rows; every reference between rows holds")
+    result.passed.append(f"row counts of {len(found)} tables equal the manifest's")

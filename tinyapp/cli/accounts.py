@@ -4,8 +4,9 @@ from tinyapp.cli.common import CommandError, connected, read_password
 from tinyapp.config import Settings
 
 
-def add_commands(commands, common) -> None:
+def add_commands(commands, parents: dict) -> None:
     """Declare this module's commands and their options."""
+    common = parents["common"]
     createuser = commands.add_parser("createuser", parents=[common], help="add a user")
     createuser.add_argument("email", help="the user's e-mail address (their login)")
     createuser.add_argument("--name", help="display name (default: the part before @)")

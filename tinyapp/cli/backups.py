@@ -1,16 +1,18 @@
 """The commands about backups: backup, backups, restore, verify (see tinyapp/backup/)."""
 
 import contextlib
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from tinyapp import db
-from tinyapp.cli.common import CommandError
+from tinyapp.cli.common import CommandError, opened
 from tinyapp.config import Settings, mask_url
 
 
-def add_commands(commands, common) -> None:
+def add_commands(commands, parents: dict) -> None:
     """Declare this module's commands and their options."""
+    common = parents["backup"]
     backup = commands.add_parser("backup", parents=[common], help="back up the database now")
     backup.add_argument("--portable", action="store_true",
                         help="write the engine-neutral format, which restores into any engine "
@@ -22,7 +24,10 @@ def add_commands(commands, common) -> None:
     backup.set_defaults(command=cmd_backup)
 
     backups = commands.add_parser("backups", parents=[common], help="list the backups in "
-                                  "BACKUP_DIR, newest first")
+                                  "BACKUP_DIR, newest first, the safety copies restore made, "
+                                  "and what stopped jobs left behind")
+    backups.add_argument("--clean", action="store_true", help="remove what stopped backup, "
+                         "verify and restore jobs left behind (default: only list it)")
     backups.set_defaults(command=cmd_backups)
 
     restore = commands.add_parser("restore", parents=[common], help="restore a backup into "
@@ -31,12 +36,18 @@ def add_commands(commands, common) -> None:
                          "a downloaded .zip, or 'latest'")
     restore.add_argument("--force", action="store_true", help="replace the data of a database "
                          "that holds rows, after saving it in BACKUP_DIR/safety (default: refuse)")
+    restore.add_argument("--force-while-running", action="store_true", help="restore even "
+                         "though a tinyapp server is serving the database (default: refuse; "
+                         "stop the server first)")
     restore.set_defaults(command=cmd_restore)
 
     verify = commands.add_parser("verify", parents=[common], help="prove a backup restorable: "
                                  "checksum, restore into a scratch database, row counts")
     verify.add_argument("file", metavar="FILE", help="a backup folder, its name in BACKUP_DIR, "
                         "a downloaded .zip, or 'latest'")
+    verify.add_argument("--scratch-url", metavar="URL", help="build the backup in this empty "
+                        "PostgreSQL or MySQL database, emptied again afterwards (default: "
+                        "create a database of its own, which needs the right to)")
     verify.set_defaults(command=cmd_verify)
 
 
@@ -52,39 +63,64 @@ def _backup_errors() -> Iterator[None]:
 
 
 def cmd_backup(args, settings: Settings) -> int:
-    from tinyapp.backup import make_backup
+    from tinyapp.backup import list_backups, make_backup
 
     sqlite_file = db.sqlite_path(settings.DATABASE_URL)
     if sqlite_file is not None and not sqlite_file.exists():
         raise CommandError(f"there is no database at {sqlite_file} yet: nothing to back up")
-    db.init_database(settings)
-    with db.database.connection_context(), _backup_errors():
+    with opened(settings), _backup_errors():
+        newest = next((b for b in list_backups(settings) if b.manifest), None)
         info = make_backup(settings, portable=args.portable, compress=args.compress,
                            dest=Path(args.dest) if args.dest else None, interactive=True)
     print(f"backup written: {info.path} ({info.manifest.format}, {_size(info.size)}, "
           f"{info.manifest.total_rows:,} rows)")
+    if newest and info.manifest.total_rows == 0 and newest.manifest.total_rows:
+        info.warnings.append(f"the database is empty, and the backup before, {newest.name}, "
+                             f"holds {newest.manifest.total_rows:,} rows: was data lost? "
+                             f"`tinyapp restore {newest.name}` brings them back")
+    for warning in info.warnings:
+        print(f"tinyapp: warning: {warning}", file=sys.stderr)
     return 0
 
 
 def cmd_backups(args, settings: Settings) -> int:
-    from tinyapp.backup import list_backups
+    from tinyapp.backup import clean_leftovers, find_leftovers, list_backups, list_safety_copies
 
-    found = list_backups(settings)
+    with _backup_errors():
+        found = list_backups(settings)
+        _print_backups(found, settings)
+        safety = list_safety_copies(settings)
+        if safety:
+            print(f"\nsafety copies: what a forced restore replaced, in {settings.BACKUP_DIR}"
+                  "/safety (restore one like any backup)")
+            _print_backups(safety, settings)
+        leftovers = clean_leftovers(settings) if args.clean else find_leftovers(settings)
+    if leftovers:
+        verb = "removed" if args.clean else "left behind by stopped jobs"
+        print(f"\n{len(leftovers)} {verb}:")
+        for leftover in leftovers:
+            print(f"  {leftover.describe()}")
+        if not args.clean and any(not leftover.in_use for leftover in leftovers):
+            print("remove them with `tinyapp backups --clean`")
+    return 0
+
+
+def _print_backups(found, settings: Settings) -> None:
     if not found:
         print(f"no backups in {settings.BACKUP_DIR} yet: make one with `tinyapp backup`")
-        return 0
-    print(f"{'time (UTC)':<20} {'size':>9}  {'engine':<10} {'format':<10} {'verified':<16} name")
+        return
+    print(f"{'time (UTC)':<20} {'size':>9}  {'engine':<10} {'format':<10} {'verified':<16} "
+          f"{'rows':>10}  name")
     for info in found:
         if info.manifest is None:
-            print(f"{'?':<20} {'?':>9}  {'?':<10} {'?':<10} {'UNREADABLE':<16} {info.name}: "
-                  f"{info.problem}")
+            print(f"{'?':<20} {'?':>9}  {'?':<10} {'?':<10} {'UNREADABLE':<16} {'?':>10}  "
+                  f"{info.name}: {info.problem}")
             continue
         print(f"{info.created_at:%Y-%m-%d %H:%M:%S}  {_size(info.size):>9}  "
               f"{info.manifest.engine:<10} {info.manifest.format:<10} {info.verified:<16} "
-              f"{info.name}")
-    print(f"{len(found)} in {settings.BACKUP_DIR} (BACKUP_KEEP keeps the newest "
+              f"{info.manifest.total_rows:>10,}  {info.name}")
+    print(f"{len(found)} in {found[0].path.parent} (BACKUP_KEEP keeps the newest "
           f"{settings.BACKUP_KEEP})")
-    return 0
 
 
 def cmd_restore(args, settings: Settings) -> int:
@@ -93,7 +129,8 @@ def cmd_restore(args, settings: Settings) -> int:
     with _backup_errors():
         path = find_backup(settings, args.file)
         print(f"restoring {path} into {mask_url(settings.DATABASE_URL)}")
-        restored = restore_backup(path, settings, force=args.force, interactive=True)
+        restored = restore_backup(path, settings, force=args.force, interactive=True,
+                                  while_running=args.force_while_running)
     if restored.safety_backup:
         print(f"what the database held before is saved in {restored.safety_backup}")
     manifest = restored.manifest
@@ -109,7 +146,7 @@ def cmd_verify(args, settings: Settings) -> int:
 
     with _backup_errors():
         path = find_backup(settings, args.file)
-    result = verify_backup(path, settings, interactive=True)
+    result = verify_backup(path, settings, interactive=True, scratch_url=args.scratch_url)
     for line in result.passed:
         print(f"OK       {line}")
     for problem in result.problems:

@@ -10,10 +10,26 @@ from marshmallow import ValidationError
 from tinyapp import db, migrations
 from tinyapp.config import Settings
 from tinyapp.errors import AppError
+from tinyapp.files import private_folder
 
 
 class CommandError(Exception):
     """The operation failed in a way the user should read about (exit 1)."""
+
+
+class Interrupted(CommandError):
+    """Ctrl-C stopped the operation; the message says what state it left (exit 130)."""
+
+
+@contextlib.contextmanager
+def opened(settings: Settings) -> Iterator[db.Database]:
+    """The command's own database: made, bound, one connection borrowed; closed at the end."""
+    database = db.Database.from_settings(settings)
+    try:
+        with database.bound(), database.connection():
+            yield database
+    finally:
+        database.close()
 
 
 @contextlib.contextmanager
@@ -21,9 +37,8 @@ def connected(settings: Settings) -> Iterator[None]:
     """Open the database for a command (creating a SQLite folder), schema up to date."""
     sqlite_file = db.sqlite_path(settings.DATABASE_URL)
     if sqlite_file is not None:
-        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
-    db.init_database(settings)
-    with db.database.connection_context():
+        private_folder(sqlite_file.parent)
+    with opened(settings):
         if migrations.pending():
             migrations.upgrade()
         try:

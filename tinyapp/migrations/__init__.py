@@ -7,6 +7,7 @@ To change the schema: add the next numbered script, never edit an applied one.
 
 from pathlib import Path
 
+import peewee
 from playhouse.migrations import Migration, MigrationError, Runner
 
 from tinyapp.db import database
@@ -17,8 +18,8 @@ __all__ = ["Migration", "MigrationError", "downgrade", "pending", "schema_versio
            "status", "upgrade"]
 
 
-def _runner() -> Runner:
-    return Runner(database.obj, str(DIRECTORY), table_name="schema_migration")
+def _runner(db: peewee.Database | None = None) -> Runner:
+    return Runner(db or database.obj, str(DIRECTORY), table_name="schema_migration")
 
 
 def status() -> list[Migration]:
@@ -31,9 +32,9 @@ def pending() -> list[str]:
     return [m.name for m in status() if not m.applied and m.path is not None]
 
 
-def upgrade(target: str | None = None) -> list[str]:
-    """Apply pending migrations (up to target); return their names."""
-    return _runner().up(target)
+def upgrade(target: str | None = None, db: peewee.Database | None = None) -> list[str]:
+    """Apply pending migrations (up to target) to db (default: the app's); return their names."""
+    return _runner(db).up(target)
 
 
 def downgrade(target: str | None = None) -> list[str]:

@@ -1,5 +1,7 @@
 """People who sign in, their server-side sessions, and their API tokens."""
 
+import unicodedata
+
 import peewee
 
 from tinyapp.models.base import BaseModel, JSONTextField, UTCDateTimeField, utcnow
@@ -7,8 +9,20 @@ from tinyapp.models.base import BaseModel, JSONTextField, UTCDateTimeField, utcn
 ROLES = ("admin", "staff", "viewer")
 
 
+def normalize_email(text: str) -> str:
+    """Return the form e-mails are stored and compared in: NFKC, then case-folded.
+
+    "Kate@Example.org", "ｋate@example.org" and "KATE@EXAMPLE.ORG" are one address.
+    Applied before every uniqueness check and every sign-in (schemas.fields.EmailAddress
+    checks what an address may look like before that).
+    """
+    folded = unicodedata.normalize("NFKC", text.strip()).casefold()
+    return unicodedata.normalize("NFKC", folded)
+
+
 class User(BaseModel):
-    email = peewee.CharField(max_length=254, unique=True)  # stored lower-case
+    secret_fields = ("password_hash",)
+    email = peewee.CharField(max_length=254, unique=True)  # stored normalize_email()d
     name = peewee.CharField(max_length=100)
     password_hash = peewee.CharField(max_length=255)
     role = peewee.CharField(max_length=10, default="viewer", constraints=[
@@ -23,16 +37,14 @@ class User(BaseModel):
 
     @classmethod
     def by_email(cls, email: str) -> "User | None":
-        """Find a user by e-mail address, ignoring case."""
-        return cls.get_or_none(cls.email == email.strip().lower())
-
-    @classmethod
-    def admins_exist(cls) -> bool:
-        return cls.select().where(cls.role == "admin", cls.is_active).exists()
+        """Find a user by e-mail address, as normalize_email compares them."""
+        return cls.get_or_none(cls.email == normalize_email(email))
 
 
 class Session(BaseModel):
     """A signed-in browser: the cookie holds a random token, this row only its hash."""
+
+    secret_fields = ("token_hash", "csrf_token")
 
     token_hash = peewee.CharField(max_length=64, unique=True)
     user = peewee.ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
@@ -50,6 +62,9 @@ class Session(BaseModel):
 class ApiToken(BaseModel):
     """A named secret for scripts: ``Authorization: Bearer <token>``; only its hash is kept."""
 
+    entity = "token"  # its name in the change journal
+    secret_fields = ("token_hash",)
+
     user = peewee.ForeignKeyField(User, backref="api_tokens", on_delete="CASCADE")
     name = peewee.CharField(max_length=100)
     token_hash = peewee.CharField(max_length=64, unique=True)
@@ -57,6 +72,9 @@ class ApiToken(BaseModel):
     created_at = UTCDateTimeField(default=utcnow)
     last_used_at = UTCDateTimeField(null=True)
     expires_at = UTCDateTimeField(null=True)
+    # "all": acts as its user; "metrics": may read /metrics and nothing else (a scraper).
+    scope = peewee.CharField(max_length=10, default="all", constraints=[
+        peewee.Check("scope IN ('all', 'metrics')")])
 
     class Meta:
         table_name = "api_tokens"

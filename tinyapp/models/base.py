@@ -1,4 +1,8 @@
-"""The base model and the field types every table shares: exact money and UTC times."""
+"""The base model and the field types every table shares: exact money and UTC times.
+
+Times are stored in UTC; the shop's business day (what "today" and "sales per day"
+mean) is the day in its TIMEZONE: ``business_day(moment)``, ``business_today()``.
+"""
 
 import datetime as dt
 import json
@@ -6,14 +10,41 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import peewee
 
+from tinyapp import db
 from tinyapp.db import database
 
 CENT = Decimal("0.01")
+# The documented ranges, which CHECK constraints enforce in every engine as well.
+MAX_MONEY = Decimal("99999999.99")    # a price, an order line, an order's total
+MAX_MONEY_CENTS = 9_999_999_999
+MAX_STOCK = 1_000_000                 # units of one product on the shelf
+MAX_QUANTITY = 10_000                 # units of one product on one order line
 
 
 def utcnow() -> dt.datetime:
     """Return the current time in UTC, timezone-aware."""
     return dt.datetime.now(dt.UTC)
+
+
+def business_zone() -> dt.tzinfo:
+    """The shop's time zone: TIMEZONE of the app (or command) whose database is bound."""
+    bound = db.bound_database()
+    return bound.timezone if bound is not None else dt.UTC
+
+
+def business_day(moment: dt.datetime) -> dt.date:
+    """The shop's calendar day at this moment (an aware datetime, e.g. placed_at)."""
+    return moment.astimezone(business_zone()).date()
+
+
+def business_today() -> dt.date:
+    """Today, in the shop's time zone."""
+    return business_day(utcnow())
+
+
+def start_of_business_day(day: dt.date) -> dt.datetime:
+    """The moment (in UTC) the shop's day begins: local midnight."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=business_zone()).astimezone(dt.UTC)
 
 
 def to_cents(amount: Decimal | int | str) -> int:
@@ -53,7 +84,13 @@ class UTCDateTimeField(peewee.DateTimeField):
         return super().db_value(value)
 
     def python_value(self, value):
-        value = super().python_value(value)
+        if isinstance(value, str):  # SQLite's text: one C call, where peewee tries formats
+            try:
+                value = dt.datetime.fromisoformat(value)
+            except ValueError:
+                value = super().python_value(value)
+        else:
+            value = super().python_value(value)
         if isinstance(value, dt.datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
         return value
@@ -70,14 +107,20 @@ class JSONTextField(peewee.TextField):
 
 
 class BaseModel(peewee.Model):
+    # Fields that never go into a cache (memory or Redis): password and token hashes,
+    # session secrets. A row rebuilt from the cache simply lacks them.
+    secret_fields: tuple[str, ...] = ()
+
     class Meta:
         database = database
         legacy_table_names = False
 
     def to_cache(self) -> dict:
-        """The row's values as JSON-able data, for a cache entry."""
+        """The row's values as JSON-able data, for a cache entry; never its secrets."""
         data = {}
         for field in self._meta.sorted_fields:
+            if field.name in self.secret_fields:
+                continue
             value = self.__data__.get(field.name)
             if isinstance(value, dt.datetime):
                 value = value.isoformat()

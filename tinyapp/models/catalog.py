@@ -2,8 +2,15 @@
 
 import peewee
 
-from tinyapp.models.base import BaseModel, MoneyField, UTCDateTimeField, utcnow
-from tinyapp.models.search import SearchTerm
+from tinyapp.models.base import (
+    MAX_MONEY_CENTS,
+    MAX_STOCK,
+    BaseModel,
+    MoneyField,
+    UTCDateTimeField,
+    utcnow,
+)
+from tinyapp.models.search import SearchDocument
 
 
 class Category(BaseModel):
@@ -21,6 +28,7 @@ class Category(BaseModel):
 class Product(BaseModel):
     sku = peewee.CharField(max_length=32, unique=True)
     name = peewee.CharField(max_length=200)
+    barcode = peewee.CharField(max_length=64, null=True, unique=True)  # EAN, UPC or any
     description = peewee.TextField(default="")
     category = peewee.ForeignKeyField(Category, null=True, backref="products",
                                       on_delete="RESTRICT")
@@ -46,6 +54,9 @@ class Product(BaseModel):
         indexes = ((("name", "id"), False), (("price", "id"), False),
                    (("stock", "id"), False), (("created_at", "id"), False),
                    (("needs_reorder", "stock"), False))
+        constraints = [peewee.Check(f"price <= {MAX_MONEY_CENTS}"),
+                       peewee.Check(f"stock <= {MAX_STOCK}"),
+                       peewee.Check(f"reorder_level <= {MAX_STOCK}")]
 
     @classmethod
     def listing(cls, category_id: int | None = None, active: bool | None = None,
@@ -60,12 +71,35 @@ class Product(BaseModel):
         if low_stock:
             query = query.where(cls.needs_reorder == True)  # noqa: E712 - SQL, not Python
         if search:
-            query = query.where(cls.id.in_(SearchTerm.matching("product", search)))
+            query = query.where(cls.id.in_(SearchDocument.matching("product", search)))
         return query
+
+    @classmethod
+    def listing_rows(cls, **filters) -> peewee.ModelSelect:
+        """The same selection as plain rows (dicts), for tinyapp/schemas/rows.py to dump.
+
+        Every column of the product under its own name (``category_id``), and the
+        category's as ``category__id`` and ``category__name``.
+        """
+        columns = [f.alias(f.column_name) if isinstance(f, peewee.ForeignKeyField) else f
+                   for f in cls._meta.sorted_fields]
+        return cls.listing(**filters).select(
+            *columns, Category.id.alias("category__id"),
+            Category.name.alias("category__name")).dicts()
 
     @classmethod
     def with_category(cls, product_id: int) -> "Product | None":
         return cls.listing().where(cls.id == product_id).first()
+
+    @classmethod
+    def by_code(cls, code: str) -> "Product | None":
+        """Find the product a scanner or a person names: by barcode, else by SKU."""
+        code = code.strip()
+        if not code:
+            return None
+        rows = list(cls.select().where((cls.barcode == code) | (cls.sku == code.upper())))
+        # A barcode wins over another product's SKU that happens to read the same.
+        return next((p for p in rows if p.barcode == code), rows[0] if rows else None)
 
     @classmethod
     def by_skus(cls, skus: list[str]) -> dict[str, "Product"]:

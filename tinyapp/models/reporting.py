@@ -14,7 +14,7 @@ from tinyapp.models.catalog import Category, Product
 
 
 class DailySales(BaseModel):
-    day = peewee.DateField(primary_key=True)  # the UTC day the orders were placed
+    day = peewee.DateField(primary_key=True)  # the business day (TIMEZONE) of the orders
     orders = peewee.IntegerField(default=0)
     amount = MoneyField(default=0)
 
@@ -23,7 +23,7 @@ class DailySales(BaseModel):
 
 
 class ProductDailySales(BaseModel):
-    day = peewee.DateField()  # the UTC day the order was placed
+    day = peewee.DateField()  # the business day (TIMEZONE) the order was placed
     product = peewee.ForeignKeyField(Product, on_delete="RESTRICT", index=False)
     # The category when sold: reports show history as it was, whatever moves later.
     category = peewee.ForeignKeyField(Category, null=True, on_delete="SET NULL")
@@ -34,3 +34,18 @@ class ProductDailySales(BaseModel):
         table_name = "product_daily_sales"
         primary_key = peewee.CompositeKey("day", "product")
         indexes = ((("product", "day"), False),)
+
+
+class AppState(BaseModel):
+    """Facts about the stored data: ``figures_timezone``, the zone of the figures' days."""
+
+    key = peewee.CharField(max_length=50, primary_key=True)
+    value = peewee.CharField(max_length=200)
+
+    class Meta:
+        table_name = "app_state"
+
+    @classmethod
+    def get_value(cls, key: str, default: str) -> str:
+        row = cls.get_or_none(cls.key == key)
+        return default if row is None else row.value

@@ -5,9 +5,18 @@ import datetime as dt
 import peewee
 
 from tinyapp.models.accounts import User
-from tinyapp.models.base import BaseModel, MoneyField, UTCDateTimeField, utcnow
+from tinyapp.models.base import (
+    MAX_MONEY_CENTS,
+    MAX_QUANTITY,
+    BaseModel,
+    MoneyField,
+    UTCDateTimeField,
+    start_of_business_day,
+    utcnow,
+)
 from tinyapp.models.catalog import Product
-from tinyapp.models.search import SearchTerm
+from tinyapp.models.search import SearchDocument
+from tinyapp.prepared import Prepared, as_model
 
 ORDER_STATUSES = ("draft", "placed", "fulfilled", "cancelled")
 
@@ -34,7 +43,7 @@ class Customer(BaseModel):
         if active is not None:
             query = query.where(cls.is_active == active)
         if search:
-            query = query.where(cls.id.in_(SearchTerm.matching("customer", search)))
+            query = query.where(cls.id.in_(SearchDocument.matching("customer", search)))
         return query
 
 
@@ -54,11 +63,12 @@ class Order(BaseModel):
     class Meta:
         table_name = "orders"
         indexes = ((("status", "placed_at"), False), (("created_at", "id"), False))
+        constraints = [peewee.Check("total >= 0"), peewee.Check(f"total <= {MAX_MONEY_CENTS}")]
 
     @classmethod
     def listing(cls, status: str | None = None, customer_id: int | None = None,
-                created_from: dt.date | None = None, created_to: dt.date | None = None
-                ) -> peewee.ModelSelect:
+                created_from: dt.date | None = None, created_to: dt.date | None = None,
+                search: str | None = None) -> peewee.ModelSelect:
         """Select orders with their customer (one query), filtered as the order list allows."""
         # LEFT JOIN (every order has a customer, so the rows are the same): MySQL then reads
         # orders first, in the order of the sort index, instead of starting from customers.
@@ -68,22 +78,34 @@ class Order(BaseModel):
         if customer_id is not None:
             query = query.where(cls.customer == customer_id)
         if created_from is not None:
-            query = query.where(cls.created_at >= _midnight(created_from))
+            query = query.where(cls.created_at >= start_of_business_day(created_from))
         if created_to is not None:
-            query = query.where(cls.created_at < _midnight(created_to + dt.timedelta(days=1)))
+            query = query.where(
+                cls.created_at < start_of_business_day(created_to + dt.timedelta(days=1)))
+        if search:  # the order's number and its customer's name
+            query = query.where(cls.id.in_(SearchDocument.matching("order", search)))
         return query
 
     @classmethod
     def with_lines(cls, order_id: int) -> "Order | None":
-        """Fetch an order with its customer, lines and their products (two queries)."""
-        order = (cls.select(cls, Customer.id, Customer.name)
-                 .join(Customer, peewee.JOIN.LEFT_OUTER).where(cls.id == order_id).first())
-        if order is not None:
-            # Replaces the lazy ``order.lines`` query with the lines, products joined.
-            order.lines = list(OrderLine.select(OrderLine, Product.id, Product.sku,
-                                                Product.name)
-                               .join(Product).where(OrderLine.order == order_id)
-                               .order_by(OrderLine.id))
+        """Fetch an order with its customer, lines and their products (two queries).
+
+        Every order page and every order write's answer reads it: both queries are
+        built once (tinyapp/prepared.py) and their rows made into the objects here.
+        """
+        rows = _ORDER_WITH_CUSTOMER.rows(order_id=order_id)
+        if not rows:
+            return None
+        values, customer = _split(rows[0], "customer__")
+        order = as_model(cls, values)
+        order.customer = as_model(Customer, customer)
+        # Replaces the lazy ``order.lines`` query with the lines, products joined.
+        order.lines = []
+        for row in _LINES_WITH_PRODUCTS.rows(order_id=order_id):
+            values, product = _split(row, "product__")
+            line = as_model(OrderLine, values)
+            line.product = as_model(Product, product)
+            order.lines.append(line)
         return order
 
 
@@ -96,11 +118,24 @@ class OrderLine(BaseModel):
     class Meta:
         table_name = "order_lines"
         indexes = ((("order", "product"), True),)
+        constraints = [peewee.Check(f"quantity <= {MAX_QUANTITY}"),
+                       peewee.Check(f"unit_price <= {MAX_MONEY_CENTS}")]
 
     @property
     def line_total(self):
         return self.unit_price * self.quantity
 
 
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+def _split(row: dict, prefix: str) -> tuple[dict, dict]:
+    """A joined row's own columns, and those of the row it joined (named prefix + name)."""
+    own = {k: v for k, v in row.items() if not k.startswith(prefix)}
+    return own, {k[len(prefix):]: v for k, v in row.items() if k.startswith(prefix)}
+
+
+_ORDER_WITH_CUSTOMER = Prepared(lambda order_id: (
+    Order.select(Order, Customer.id.alias("customer__id"), Customer.name.alias("customer__name"))
+    .join(Customer, peewee.JOIN.LEFT_OUTER).where(Order.id == order_id).dicts()))
+_LINES_WITH_PRODUCTS = Prepared(lambda order_id: (
+    OrderLine.select(OrderLine, *[f.alias(f"product__{f.name}") for f in (
+        Product.id, Product.sku, Product.name, Product.price, Product.stock, Product.is_active)])
+    .join(Product).where(OrderLine.order == order_id).order_by(OrderLine.id).dicts()))

@@ -4,10 +4,12 @@ from marshmallow import fields, validate
 
 from tinyapp.models import ROLES
 from tinyapp.schemas.common import StrictSchema
-from tinyapp.schemas.fields import EmailAddress, Flag, Text, UTCDateTime, WholeNumber
-from tinyapp.security.passwords import MAX_LENGTH
+from tinyapp.schemas.fields import EmailAddress, Flag, Name, Text, UTCDateTime, WholeNumber
+from tinyapp.security.passwords import AT_MOST_THREE_DISTINCT, MAX_LENGTH, MIN_LENGTH
+from tinyapp.security.permissions import TOKEN_SCOPES
 
 PAGE_SIZES = (10, 20, 50, 100)
+DATE_FORMATS = ("en-GB", "en-US", "iso", "de", "fr")  # web/formats.py writes each
 
 
 class Password(fields.String):
@@ -16,6 +18,20 @@ class Password(fields.String):
     def __init__(self, **kwargs):
         super().__init__(load_only=True, validate=validate.Length(min=1, max=MAX_LENGTH),
                          **kwargs)
+
+
+class NewPassword(Password):
+    """A password being chosen: the policy (security/passwords.py), stated for the document.
+
+    The service checks it; the OpenAPI document says the same: 10 to 1,024 characters,
+    at least four different ones, not a common password, not your e-mail or name.
+    """
+
+    def openapi(self) -> dict:
+        return {"minLength": MIN_LENGTH, "maxLength": MAX_LENGTH,
+                "not": {"pattern": AT_MOST_THREE_DISTINCT},
+                "description": "10 to 1,024 characters, at least 4 different ones; not on "
+                               "the list of common passwords, not your e-mail or name."}
 
 
 class LoginSchema(StrictSchema):
@@ -28,7 +44,7 @@ class LoginSchema(StrictSchema):
 class UserSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     email = EmailAddress(required=True)
-    name = Text(100, min_length=1, required=True)
+    name = Name(100, required=True)
     role = fields.String(load_default="viewer", validate=validate.OneOf(ROLES))
     is_active = Flag(dump_only=True)
     preferences = fields.Dict(dump_only=True)
@@ -37,11 +53,11 @@ class UserSchema(StrictSchema):
 
 
 class UserCreateSchema(UserSchema):
-    password = Password(required=True)
+    password = NewPassword(required=True)
 
 
 class UserPatchSchema(StrictSchema):
-    name = Text(100, min_length=1)
+    name = Name(100)
     role = fields.String(validate=validate.OneOf(ROLES))
     is_active = Flag()
 
@@ -54,21 +70,25 @@ class MeSchema(StrictSchema):
 class SetupSchema(StrictSchema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=200))
     email = EmailAddress(required=True)
-    name = Text(100, min_length=1, required=True)
-    password = Password(required=True)
+    name = Name(100, required=True)
+    password = NewPassword(required=True)
 
 
 class PasswordChangeSchema(StrictSchema):
     current_password = Password(required=True)
-    new_password = Password(required=True)
+    new_password = NewPassword(required=True)
 
 
 class PreferencesSchema(StrictSchema):
     page_size = WholeNumber(10, 100, validate=validate.OneOf(PAGE_SIZES))
+    date_format = fields.String(validate=validate.OneOf(DATE_FORMATS))
 
 
 class TokenCreateSchema(StrictSchema):
-    name = Text(100, min_length=1, required=True)
+    name = Name(100, required=True)
+    scope = fields.String(load_default="all", validate=validate.OneOf(TOKEN_SCOPES),
+                          metadata={"description": "all: acts as you; metrics: reads "
+                                                   "/metrics only (admins)."})
     expires_in_days = WholeNumber(1, 3650, load_default=None,
                                   metadata={"description": "Leave out for no expiry."})
 
@@ -82,6 +102,7 @@ class TokenSchema(StrictSchema):
     created_at = UTCDateTime()
     last_used_at = UTCDateTime(allow_none=True)
     expires_at = UTCDateTime(allow_none=True)
+    scope = fields.String()
 
 
 class TokenCreatedSchema(TokenSchema):

@@ -3,16 +3,25 @@
 from marshmallow import fields, validate
 
 from tinyapp.models import ORDER_STATUSES
+from tinyapp.models.base import MAX_QUANTITY
 from tinyapp.schemas.common import Id, ListQuery, RefSchema, StrictSchema, sort_choices
-from tinyapp.schemas.fields import EmailOrBlank, Flag, Money, Text, UTCDateTime, WholeNumber
+from tinyapp.schemas.fields import (
+    Day,
+    EmailOrBlank,
+    Flag,
+    Money,
+    Name,
+    Text,
+    UTCDateTime,
+    WholeNumber,
+)
 
 PHONE_PATTERN = r"^\+?[0-9][0-9 ()./-]{3,30}$"
-MAX_QUANTITY = 10_000
 
 
 class CustomerSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
-    name = Text(200, min_length=1, required=True)
+    name = Name(200, required=True)
     email = EmailOrBlank(allow_none=True, load_default=None)
     phone = Text(32, load_default="", validate=[validate.Regexp(
         PHONE_PATTERN + "|^$", error="Use digits, spaces and + ( ) . / -, e.g. "
@@ -28,10 +37,16 @@ class CustomerPatchSchema(CustomerSchema):
     version = WholeNumber(1, 2**31 - 1, required=True)
 
 
-class CustomerListQuery(ListQuery):
-    sort = fields.String(load_default="name", validate=sort_choices("name", "created_at"))
+class CustomerFilters(StrictSchema):
+    """What a customer list or export may be narrowed to."""
+
     active = Flag(load_default=None)
-    q = Text(100, load_default=None)
+    q = Text(100, load_default=None, metadata={
+        "description": "Words, or parts of words, of the name or e-mail address."})
+
+
+class CustomerListQuery(CustomerFilters, ListQuery):
+    sort = fields.String(load_default="name", validate=sort_choices("name", "created_at"))
 
 
 class OrderLineInSchema(StrictSchema):
@@ -91,10 +106,18 @@ class OrderSummarySchema(OrderSchema):
         exclude = ("lines",)
 
 
-class OrderListQuery(ListQuery):
-    sort = fields.String(load_default="-created_at",
-                         validate=sort_choices("created_at", "number"))
+class OrderFilters(StrictSchema):
+    """What an order list or export may be narrowed to."""
+
     status = fields.String(load_default=None, validate=validate.OneOf(ORDER_STATUSES))
     customer = Id(load_default=None)
-    created_from = fields.Date(load_default=None, data_key="from")
-    created_to = fields.Date(load_default=None, data_key="to")
+    created_from = Day(load_default=None, data_key="from")
+    created_to = Day(load_default=None, data_key="to")
+    q = Text(100, load_default=None, metadata={
+        "description": "Words, or parts of words, of the order number or the customer's "
+                       "name."})
+
+
+class OrderListQuery(OrderFilters, ListQuery):
+    sort = fields.String(load_default="-created_at",
+                         validate=sort_choices("created_at", "number"))

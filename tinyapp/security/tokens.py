@@ -19,6 +19,13 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def cache_name(secret: str) -> str:
+    """Name a secret in a cache: a digest unlike the stored one, so a cache dump (Redis
+    is often shared) reveals neither the secret nor the hash the database keeps."""
+    return hashlib.blake2b(secret.encode(), digest_size=32,
+                           person=b"tinyapp-cache").hexdigest()
+
+
 def same(a: str, b: str) -> bool:
     """Compare secrets in constant time, so timing reveals nothing."""
     return hmac.compare_digest(a.encode(), b.encode())

@@ -5,11 +5,15 @@ import datetime as dt
 from marshmallow import ValidationError
 
 from tinyapp import cache
-from tinyapp.db import transactional
-from tinyapp.errors import Conflict, NotAuthenticated, NotFound
+from tinyapp.db import locking
+from tinyapp.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied
 from tinyapp.models import ROLES, ApiToken, Session, User, utcnow
-from tinyapp.security import passwords, tokens
-from tinyapp.services import audit
+from tinyapp.models.accounts import normalize_email
+from tinyapp.prepared import Prepared, as_model
+from tinyapp.schemas.fields import EmailAddress
+from tinyapp.security import passwords, permissions, tokens
+from tinyapp.services.common import update_row
+from tinyapp.unit_of_work import Work, unit_of_work
 
 SESSION_TOUCH_SECONDS = 60  # write last_seen_at at most this often per session
 WRONG_CREDENTIALS = "Wrong e-mail address or password."
@@ -17,11 +21,11 @@ WRONG_CREDENTIALS = "Wrong e-mail address or password."
 
 # -- users --
 
-@transactional
-def create_user(email: str, name: str, password: str, role: str = "viewer",
+@unit_of_work
+def create_user(work: Work, email: str, name: str, password: str, role: str = "viewer",
                 actor: User | None = None) -> User:
     """Add a user; the password must pass the policy and is stored as an argon2id hash."""
-    email = email.strip().lower()
+    email = _checked_email(email)
     if role not in ROLES:
         raise ValidationError({"role": [f"Must be one of: {', '.join(ROLES)}."]})
     _require_good_password(password, email, name)
@@ -29,56 +33,83 @@ def create_user(email: str, name: str, password: str, role: str = "viewer",
         raise Conflict(f"A user with e-mail {email} already exists.", field="email")
     user = User.create(email=email, name=name, role=role,
                        password_hash=passwords.hash_password(password))
-    audit.record("user.create", actor, "user", user.id, email=email, role=role)
-    cache.invalidate("accounts")
+    work.created(user)  # the hash is a secret: never journalled
     return user
 
 
-@transactional
-def update_user(user_id: int, changes: dict, actor: User) -> User:
-    """Change a user's name, role or active flag (admins); the last admin stays an admin."""
+@unit_of_work
+def create_first_admin(work: Work, email: str, name: str, password: str) -> User:
+    """Create the first admin, only while the database has no user at all (else Conflict).
+
+    Checked in the same transaction as the insert, so the setup link cannot make a
+    second admin once anyone exists.
+    """
+    if User.select().exists():
+        raise Conflict("tinyapp is set up already; sign in instead.")
+    return create_user(email, name, password, role="admin")
+
+
+@unit_of_work
+def update_user(work: Work, user_id: int, changes: dict, actor: User) -> User:
+    """Change a user's name, role or active flag (admins); the last admin stays an admin.
+
+    Deactivating ends the user's sessions and deletes their API tokens, so reactivating
+    them later gives none of those back; a new role holds from the next request.
+    """
     user = _get_user(user_id)
-    if "role" in changes and changes["role"] != user.role:
-        if user.role == "admin":
-            _keep_an_admin(user)
-        audit.record("user.role", actor, "user", user.id, old=user.role, new=changes["role"])
-    if changes.get("is_active") is False and user.is_active:
-        if user.role == "admin":
-            _keep_an_admin(user)
+    demoted = "role" in changes and changes["role"] != user.role
+    deactivated = changes.get("is_active") is False and user.is_active
+    if user.role == "admin" and user.is_active and (demoted or deactivated):
+        _keep_an_admin(user)
+    if deactivated:
         Session.delete().where(Session.user == user).execute()
-        audit.record("user.deactivate", actor, "user", user.id)
-    for name, value in changes.items():
-        setattr(user, name, value)
-    user.save()
-    cache.invalidate("accounts")  # cached API tokens carry the user's role and state
-    return user
+        ApiToken.delete().where(ApiToken.user == user).execute()
+    # Cached API tokens carry the user's role and state: writing users makes them stale.
+    return update_row(work, user, **changes)
 
 
-@transactional
-def set_preferences(user: User, preferences: dict) -> User:
+@unit_of_work
+def set_preferences(work: Work, user: User, preferences: dict) -> User:
     """Store a user's preferences (page size and the like), merged with the old ones."""
-    user.preferences = {**(user.preferences or {}), **preferences}
-    User.update(preferences=user.preferences).where(User.id == user.id).execute()
-    cache.invalidate("accounts")
-    return user
+    return update_row(work, user, preferences={**(user.preferences or {}), **preferences})
 
 
-@transactional
-def change_password(user: User, current: str, new: str, keep_session_id: int | None = None,
-                    verify_current: bool = True, actor: User | None = None) -> None:
+@unit_of_work
+def change_password(work: Work, user: User, current: str, new: str,
+                    keep_session_id: int | None = None,
+                    keep_token_id: int | None = None, verify_current: bool = True,
+                    actor: User | None = None) -> None:
     """Set a new password; ``current`` must match unless an operator resets it.
 
-    Every other session of the user ends: whoever else was signed in is signed out.
+    ``current`` is checked against the hash in the database, read (and locked) here:
+    never a copy from a cache or from the start of the request. Every other session and
+    every API token of the user ends; only the session or token that asked stays (for
+    an operator's reset, none does). Raises PermissionDenied for a wrong ``current``.
     """
-    if verify_current and not passwords.verify_password(user.password_hash, current):
-        raise ValidationError({"current_password": ["This is not your current password."]})
+    stored = locking(User.select(User.password_hash).where(User.id == user.id)).first()
+    if stored is None:
+        raise NotFound(f"No user with id {user.id}.")
+    if verify_current and not passwords.verify_password(stored.password_hash, current):
+        raise PermissionDenied("This is not your current password.", field="current_password")
     _require_good_password(new, user.email, user.name)
     User.update(password_hash=passwords.hash_password(new)).where(User.id == user.id).execute()
-    others = Session.delete().where(Session.user == user)
+    sessions = Session.delete().where(Session.user == user.id)
     if keep_session_id is not None:
-        others = others.where(Session.id != keep_session_id)
-    others.execute()
-    audit.record("user.password", actor or user, "user", user.id)
+        sessions = sessions.where(Session.id != keep_session_id)
+    sessions.execute()
+    api_tokens = ApiToken.delete().where(ApiToken.user == user.id)
+    if keep_token_id is not None:
+        api_tokens = api_tokens.where(ApiToken.id != keep_token_id)
+    ended = api_tokens.execute()
+    work.record("user", user.id, "password", details={"tokens_ended": ended})
+
+
+def _checked_email(email: str) -> str:
+    """The address as stored (normalised), or a ValidationError: the CLI has no schema."""
+    try:
+        return EmailAddress().deserialize(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": exc.messages}) from None
 
 
 def _require_good_password(password: str, email: str, name: str) -> None:
@@ -88,8 +119,14 @@ def _require_good_password(password: str, email: str, name: str) -> None:
 
 
 def _keep_an_admin(user: User) -> None:
-    others = User.select().where(User.role == "admin", User.is_active, User.id != user.id)
-    if not others.exists():
+    """Refuse to remove the last active admin, also when two admins remove each other.
+
+    The active admins are read with a locking read: of two such changes at the same
+    moment, the second waits for the first to commit, then counts again and is refused.
+    """
+    admins = [row.id for row in locking(User.select(User.id).where(
+        User.role == "admin", User.is_active).order_by(User.id))]
+    if not [admin for admin in admins if admin != user.id]:
         raise Conflict("This is the last active admin; make someone else admin first.")
 
 
@@ -125,7 +162,7 @@ def log_in(email: str, password: str, ip: str = "", user_agent: str = "",
            max_age: dt.timedelta = dt.timedelta(days=7)) -> tuple[User, Session, str]:
     """Check credentials and open a new session; return (user, session, cookie token).
 
-    A failed attempt is recorded in the audit trail (in its own transaction, so the
+    A failed attempt is recorded in the journal (in a unit of work of its own, so the
     refusal does not roll it back) and raises NotAuthenticated.
     """
     try:
@@ -136,13 +173,14 @@ def log_in(email: str, password: str, ip: str = "", user_agent: str = "",
     return _open_session(user, password, ip, user_agent, max_age)
 
 
-@transactional
-def _record_failed_login(email: str, ip: str) -> None:
-    audit.record("login.failed", None, "user", "", email=email.strip().lower()[:254], ip=ip)
+@unit_of_work
+def _record_failed_login(work: Work, email: str, ip: str) -> None:
+    work.record("user", "", "login_failed", details={"email": normalize_email(email)[:254],
+                                                      "ip": ip})
 
 
-@transactional
-def _open_session(user: User, password: str, ip: str, user_agent: str,
+@unit_of_work
+def _open_session(work: Work, user: User, password: str, ip: str, user_agent: str,
                   max_age: dt.timedelta) -> tuple[User, Session, str]:
     """A new random token every time (no session fixation); the database keeps its hash.
 
@@ -151,13 +189,14 @@ def _open_session(user: User, password: str, ip: str, user_agent: str,
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     user.last_login_at = utcnow()
-    user.save()
+    user.save()  # writes users: every cached list of users is stale from the commit on
     token = tokens.new_secret()
     now = utcnow()
     session = Session.create(token_hash=tokens.secret_hash(token), user=user,
                              csrf_token=tokens.new_secret(), created_at=now, last_seen_at=now,
                              expires_at=now + max_age, ip=ip[:45], user_agent=user_agent[:255])
-    audit.record("login", user, "user", user.id, ip=ip)
+    work.user = user  # who signs in acts
+    work.record("user", user.id, "login", details={"ip": ip})
     return user, session, token
 
 
@@ -175,44 +214,52 @@ def find_session(token: str, idle: dt.timedelta) -> Session | None:
     if session is None or session.last_seen_at + idle < now:
         return None
     if (now - session.last_seen_at).total_seconds() > SESSION_TOUCH_SECONDS:
-        Session.update(last_seen_at=now).where(Session.id == session.id).execute()
+        _touch(Session, session.id, last_seen_at=now)
     return session
 
 
-@transactional
-def log_out(session: Session) -> None:
+@unit_of_work
+def log_out(work: Work, session: Session) -> None:
     """End one session (the cookie stops working at once)."""
     Session.delete().where(Session.id == session.id).execute()
-    audit.record("logout", session.user, "user", session.user_id)
+    work.record("user", session.user_id, "logout")
 
 
-@transactional
-def end_session(user: User, session_id: int) -> None:
+@unit_of_work
+def end_session(work: Work, user: User, session_id: int) -> None:
     """End one of the user's own sessions (e.g. a forgotten browser)."""
     deleted = Session.delete().where(Session.id == session_id, Session.user == user).execute()
     if not deleted:
         raise NotFound(f"No session with id {session_id}.")
+    work.record("user", user.id, "end_session", details={"session": session_id})
 
 
-@transactional
-def end_other_sessions(user: User, keep_session_id: int | None) -> int:
+@unit_of_work
+def end_other_sessions(work: Work, user: User, keep_session_id: int | None) -> int:
     """Sign the user out everywhere except this session; return how many ended."""
     query = Session.delete().where(Session.user == user)
     if keep_session_id is not None:
         query = query.where(Session.id != keep_session_id)
-    return query.execute()
+    ended = query.execute()
+    work.record("user", user.id, "end_sessions", details={"ended": ended})
+    return ended
 
 
 # -- API tokens --
 
-@transactional
-def create_token(user: User, name: str, expires_at: dt.datetime | None = None
-                 ) -> tuple[ApiToken, str]:
-    """Create a named API token; return it and its secret (shown this once, never again)."""
+@unit_of_work
+def create_token(work: Work, user: User, name: str, expires_at: dt.datetime | None = None,
+                 scope: str = "all") -> tuple[ApiToken, str]:
+    """Create a named API token; return it and its secret (shown this once, never again).
+
+    A "metrics" token (for a scraper) may only be made by someone who may read metrics.
+    """
+    if scope != "all" and not permissions.allowed(user.role, "metrics:read"):
+        raise PermissionDenied("Only admins may make a metrics token.")
     secret = tokens.new_secret("tk_")
     token = ApiToken.create(user=user, name=name, token_hash=tokens.secret_hash(secret),
-                            prefix=secret[:10], expires_at=expires_at)
-    audit.record("token.create", user, "api_token", token.id, name=name)
+                            prefix=secret[:10], expires_at=expires_at, scope=scope)
+    work.created(token)
     return token, secret
 
 
@@ -223,20 +270,24 @@ def find_token(secret: str) -> ApiToken | None:
     """Return the live API token for a bearer secret (with its user), or None.
 
     Scripts send the same token on every request, so the token and its user are kept in
-    the cache; revoking a token or changing a user invalidates every cached one at once
-    (topic "accounts"), and expiry is checked on every use.
+    the cache, without their secrets (no token or password hash: see secret_fields) and
+    under a name that is not the stored hash. Every change to who may do what (a role,
+    deactivation, a new password, a revoked token) writes users or api_tokens, whose
+    generations the unit of work bumps when it commits, so no cached entry is read
+    again after it: it takes effect at the next
+    request, in every process sharing the cache. Expiry is checked on every use.
     """
-    digest = tokens.secret_hash(secret)
     backend = cache.current()
-    key = cache.key_for("token", {"hash": digest}, ("accounts",))
+    key = _token_key(secret)
     entry = backend.get(key)
     if entry is None:
-        token = (ApiToken.select(ApiToken, User).join(User)
-                 .where(ApiToken.token_hash == digest, User.is_active == True)  # noqa: E712
-                 .first())
-        if token is None:
+        rows = _TOKEN_AND_USER.rows(digest=tokens.secret_hash(secret))
+        if not rows:
             return None
-        entry = {"token": token.to_cache(), "user": token.user.to_cache()}
+        token = as_model(ApiToken, {k: v for k, v in rows[0].items()
+                                    if not k.startswith("user__")})
+        user = as_model(User, {k[6:]: v for k, v in rows[0].items() if k.startswith("user__")})
+        entry = {"token": token.to_cache(), "user": user.to_cache()}
         backend.set(key, entry, TOKEN_CACHE_SECONDS)
     token = ApiToken.from_cache(entry["token"])
     token.user = User.from_cache(entry["user"])
@@ -244,18 +295,42 @@ def find_token(secret: str) -> ApiToken | None:
     if token.expires_at is not None and token.expires_at <= now:
         return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.update(last_used_at=now).where(ApiToken.id == token.id).execute()
+        _touch(ApiToken, token.id, last_used_at=now)
         token.last_used_at = now
-        backend.set(key, {**entry, "token": token.to_cache()}, TOKEN_CACHE_SECONDS)
+        # The touch wrote api_tokens, so its generation (part of the key) moved on.
+        backend.set(_token_key(secret), {**entry, "token": token.to_cache()},
+                    TOKEN_CACHE_SECONDS)
     return token
 
 
-@transactional
-def revoke_token(user: User, token_id: int) -> None:
+def _token_and_user(digest):
+    """The live token with this hash and its active user: every column but the secrets."""
+    token = [f for f in ApiToken._meta.sorted_fields if f.name not in ApiToken.secret_fields]
+    user = [f.alias(f"user__{f.name}") for f in User._meta.sorted_fields
+            if f.name not in User.secret_fields]
+    return (ApiToken.select(*token, *user).join(User)
+            .where(ApiToken.token_hash == digest, User.is_active == True)  # noqa: E712
+            .limit(1).dicts())
+
+
+_TOKEN_AND_USER = Prepared(_token_and_user)  # built once: every script's request reads it
+
+
+def _token_key(secret: str) -> str:
+    return cache.key_for("token", {"name": tokens.cache_name(secret)}, ("api_tokens", "users"))
+
+
+@unit_of_work
+def _touch(work: Work, model, row_id: int, **when) -> None:
+    """Note when a session or token was last used: bookkeeping, not journalled."""
+    model.update(when).where(model.id == row_id).execute()
+
+
+@unit_of_work
+def revoke_token(work: Work, user: User, token_id: int) -> None:
     """Delete one of the user's tokens; scripts using it get 401 from now on."""
     token = ApiToken.get_or_none(ApiToken.id == token_id)
     if token is None or token.user_id != user.id:
         raise NotFound(f"No token with id {token_id}.")
     token.delete_instance()
-    cache.invalidate("accounts")
-    audit.record("token.revoke", user, "api_token", token_id, name=token.name)
+    work.deleted(token)

@@ -1,38 +1,35 @@
-"""Categories and products: create, change, archive; every write one transaction."""
+"""Categories and products: create, change, archive; each write one unit of work."""
 
 from marshmallow import ValidationError
 
-from tinyapp import cache
-from tinyapp.db import transactional
 from tinyapp.errors import Conflict
-from tinyapp.models import Category, Product, SearchTerm, User, utcnow
-from tinyapp.services import audit
-from tinyapp.services.common import get_row, insert_row, stale_or_missing
-from tinyapp.services.stock import move_stock
+from tinyapp.models import Category, Product, SearchDocument, utcnow
+from tinyapp.schemas.common import UnknownReference
+from tinyapp.services import stock
+from tinyapp.services.common import get_row, insert_row, update_row, update_versioned
+from tinyapp.unit_of_work import Work, unit_of_work
 
 # -- categories --
 
-@transactional
-def create_category(name: str, user: User | None = None) -> Category:
+@unit_of_work
+def create_category(work: Work, name: str) -> Category:
     """Add a category; names are unique."""
     _require_free_category_name(name)
-    return insert_row(Category, name=name)
+    return insert_row(work, Category, name=name)
 
 
-@transactional
-def rename_category(category_id: int, name: str, user: User | None = None) -> Category:
+@unit_of_work
+def rename_category(work: Work, category_id: int, name: str) -> Category:
     """Rename a category."""
     category = get_row(Category, category_id)
     if name != category.name:
         _require_free_category_name(name)
-        category.name = name
-        category.save()
-        cache.invalidate("catalog")
+        update_row(work, category, name=name)
     return category
 
 
-@transactional
-def delete_category(category_id: int, user: User | None = None) -> None:
+@unit_of_work
+def delete_category(work: Work, category_id: int) -> None:
     """Delete an empty category; one that still has products is refused."""
     category = get_row(Category, category_id)
     count = Product.select().where(Product.category == category).count()
@@ -40,8 +37,7 @@ def delete_category(category_id: int, user: User | None = None) -> None:
         raise Conflict(f"Category {category.name!r} still has {count} product(s); move "
                        "them to another category first.")
     category.delete_instance()
-    cache.invalidate("catalog")
-    audit.record("category.delete", user, "category", category_id, name=category.name)
+    work.deleted(category)
 
 
 def _require_free_category_name(name: str) -> None:
@@ -51,26 +47,25 @@ def _require_free_category_name(name: str) -> None:
 
 # -- products --
 
-@transactional
-def create_product(data: dict, user: User | None = None) -> Product:
+@unit_of_work
+def create_product(work: Work, data: dict) -> Product:
     """Add a product; its opening stock is recorded as the first StockMovement."""
     data = dict(data)
     opening_stock = data.pop("stock", 0)
     _require_category(data.get("category_id"))
     _require_free_sku(data["sku"])
-    product = insert_row(Product, **data, stock=0,
+    _require_free_barcode(data.get("barcode"))
+    product = insert_row(work, Product, **data, stock=0,
                          needs_reorder=opening_stock <= data.get("reorder_level", 0))
     if opening_stock:
-        move_stock(product.id, opening_stock, "opening stock", user=user)
+        stock.move(work, [(product.id, opening_stock)], "opening stock")
         product.stock = opening_stock
-    SearchTerm.replace("product", product.id, product.sku, product.name)
-    cache.invalidate("catalog")
+    SearchDocument.add("product", product.id, product.sku, product.name, product.barcode or "")
     return product
 
 
-@transactional
-def update_product(product_id: int, changes: dict, version: int,
-                   user: User | None = None) -> Product:
+@unit_of_work
+def update_product(work: Work, product_id: int, changes: dict, version: int) -> Product:
     """Change a product if ``version`` is still current (else StaleVersion); stock excluded."""
     if "stock" in changes:
         raise ValidationError({"stock": ["Change stock with a stock adjustment."]})
@@ -78,37 +73,47 @@ def update_product(product_id: int, changes: dict, version: int,
         _require_category(changes["category_id"])
     if "sku" in changes:
         _require_free_sku(changes["sku"], except_id=product_id)
-    values = {getattr(Product, name): value for name, value in changes.items()}
-    values.update({Product.version: Product.version + 1, Product.updated_at: utcnow()})
+    if "barcode" in changes:
+        _require_free_barcode(changes["barcode"], except_id=product_id)
+    computed = {"updated_at": utcnow()}
     if "reorder_level" in changes:
-        values[Product.needs_reorder] = Product.stock <= changes["reorder_level"]
-    changed = (Product.update(values)
-               .where(Product.id == product_id, Product.version == version).execute())
-    if not changed:
-        raise stale_or_missing(Product, product_id, version)
-    product = Product.get_by_id(product_id)
-    if "sku" in changes or "name" in changes:
-        SearchTerm.replace("product", product.id, product.sku, product.name)
-    cache.invalidate("catalog")
+        computed["needs_reorder"] = Product.stock <= changes["reorder_level"]
+    product = update_versioned(work, Product, product_id, changes, version, **computed)
+    if changes.keys() & {"sku", "name", "barcode"}:
+        _index(product)
     return product
 
 
-@transactional
-def archive_product(product_id: int, user: User | None = None) -> Product:
+@unit_of_work
+def archive_product(work: Work, product_id: int) -> Product:
     """Hide a product from new orders; its history stays (products are never deleted)."""
     product = get_row(Product, product_id)
     if product.is_active:
-        Product.update(is_active=False, version=Product.version + 1,
-                       updated_at=utcnow()).where(Product.id == product_id).execute()
-        audit.record("product.archive", user, "product", product_id, sku=product.sku)
-        cache.invalidate("catalog")
-    return Product.get_by_id(product_id)
+        update_row(work, product, "archive", is_active=False, version=product.version + 1,
+                   updated_at=utcnow())
+    return product
+
+
+@unit_of_work
+def restore_product(work: Work, product_id: int) -> Product:
+    """Offer an archived product for new orders again (undoing an archive)."""
+    product = get_row(Product, product_id)
+    if not product.is_active:
+        update_row(work, product, "restore", is_active=True, version=product.version + 1,
+                   updated_at=utcnow())
+    return product
+
+
+def _index(product: Product) -> None:
+    """Make the product findable by any part of its SKU, name or barcode."""
+    SearchDocument.replace("product", product.id, product.sku, product.name,
+                           product.barcode or "")
 
 
 def _require_category(category_id: int | None) -> None:
     if category_id is not None and not Category.select().where(
             Category.id == category_id).exists():
-        raise ValidationError({"category_id": [f"No category with id {category_id}."]})
+        raise UnknownReference({"category_id": [f"No category with id {category_id}."]})
 
 
 def _require_free_sku(sku: str, except_id: int | None = None) -> None:
@@ -117,3 +122,15 @@ def _require_free_sku(sku: str, except_id: int | None = None) -> None:
         query = query.where(Product.id != except_id)
     if query.exists():
         raise Conflict(f"A product with SKU {sku} already exists.", field="sku")
+
+
+def _require_free_barcode(barcode: str | None, except_id: int | None = None) -> None:
+    if barcode is None:
+        return
+    query = Product.select(Product.sku).where(Product.barcode == barcode)
+    if except_id is not None:
+        query = query.where(Product.id != except_id)
+    taken = query.first()
+    if taken is not None:
+        raise Conflict(f"Barcode {barcode} is already on product {taken.sku}.",
+                       field="barcode")

@@ -1,49 +1,54 @@
 """Customers: create, change, archive (customers with orders are never deleted)."""
 
-from tinyapp import cache
-from tinyapp.db import transactional
-from tinyapp.models import Customer, SearchTerm, User
-from tinyapp.services import audit
-from tinyapp.services.common import get_row, insert_row, stale_or_missing
+from tinyapp.models import Customer, Order, SearchDocument
+from tinyapp.services.common import get_row, insert_row, update_row, update_versioned
+from tinyapp.unit_of_work import Work, unit_of_work
 
 
-@transactional
-def create_customer(data: dict, user: User | None = None) -> Customer:
+@unit_of_work
+def create_customer(work: Work, data: dict) -> Customer:
     """Add a customer."""
-    customer = insert_row(Customer, **data)
-    _index(customer)
-    cache.invalidate("customers")
+    customer = insert_row(work, Customer, **data)
+    SearchDocument.add("customer", customer.id, customer.name, customer.email or "")
     return customer
 
 
-@transactional
-def update_customer(customer_id: int, changes: dict, version: int,
-                    user: User | None = None) -> Customer:
+@unit_of_work
+def update_customer(work: Work, customer_id: int, changes: dict, version: int) -> Customer:
     """Change a customer if ``version`` is still current (else StaleVersion)."""
-    values = {getattr(Customer, name): value for name, value in changes.items()}
-    values[Customer.version] = Customer.version + 1
-    changed = (Customer.update(values)
-               .where(Customer.id == customer_id, Customer.version == version).execute())
-    if not changed:
-        raise stale_or_missing(Customer, customer_id, version)
-    customer = Customer.get_by_id(customer_id)
+    customer = update_versioned(work, Customer, customer_id, changes, version)
     if "name" in changes or "email" in changes:
         _index(customer)
-    cache.invalidate("customers")
+    if "name" in changes:
+        _index_orders(customer)
     return customer
 
 
-@transactional
-def archive_customer(customer_id: int, user: User | None = None) -> Customer:
+@unit_of_work
+def archive_customer(work: Work, customer_id: int) -> Customer:
     """Hide a customer from new orders; their orders stay."""
     customer = get_row(Customer, customer_id)
     if customer.is_active:
-        (Customer.update(is_active=False, version=Customer.version + 1)
-         .where(Customer.id == customer_id).execute())
-        audit.record("customer.archive", user, "customer", customer_id)
-        cache.invalidate("customers")
-    return Customer.get_by_id(customer_id)
+        update_row(work, customer, "archive", is_active=False, version=customer.version + 1)
+    return customer
+
+
+@unit_of_work
+def restore_customer(work: Work, customer_id: int) -> Customer:
+    """Offer an archived customer for new orders again (undoing an archive)."""
+    customer = get_row(Customer, customer_id)
+    if not customer.is_active:
+        update_row(work, customer, "restore", is_active=True, version=customer.version + 1)
+    return customer
 
 
 def _index(customer: Customer) -> None:
-    SearchTerm.replace("customer", customer.id, customer.name, customer.email or "")
+    """Make the customer findable by any part of their name or e-mail address."""
+    SearchDocument.replace("customer", customer.id, customer.name, customer.email or "")
+
+
+def _index_orders(customer: Customer) -> None:
+    """Orders are found by their customer's name too: index them under the new one."""
+    orders = Order.select(Order.id, Order.number).where(Order.customer == customer.id)
+    SearchDocument.replace_many("order", [(order.id, f"{order.number} {customer.name}")
+                                          for order in orders])

@@ -5,15 +5,12 @@ if two requests place or cancel the same order at once, exactly one changes it a
 other gets a Conflict. Placing takes stock for all lines in one transaction, or none.
 """
 
-import functools
-import operator
 import uuid
 
 import peewee
 from marshmallow import ValidationError
 
-from tinyapp import cache
-from tinyapp.db import database, transactional
+from tinyapp.db import current_engine
 from tinyapp.errors import Conflict
 from tinyapp.models import (
     Customer,
@@ -22,38 +19,43 @@ from tinyapp.models import (
     OrderLine,
     Product,
     ProductDailySales,
-    StockMovement,
-    User,
+    SearchDocument,
+    business_day,
     utcnow,
 )
-from tinyapp.services import audit
+from tinyapp.models.base import MAX_MONEY
+from tinyapp.prepared import Prepared, as_model, get_by_id
+from tinyapp.schemas.common import UnknownReference
+from tinyapp.services import stock
 from tinyapp.services.common import get_row, stale_or_missing
-from tinyapp.services.stock import change_stock, move_stock
+from tinyapp.unit_of_work import Work, plain, unit_of_work, values_of
 
 
-@transactional
-def create_order(data: dict, user: User | None = None) -> Order:
+@unit_of_work
+def create_order(work: Work, data: dict) -> Order:
     """Start a draft order for a customer with its lines, priced at today's prices."""
     customer = _active_customer(data["customer_id"])
     products = _products_for(data["lines"])
     order = Order.create(number=f"tmp-{uuid.uuid4().hex[:16]}", customer=customer,
-                         notes=data.get("notes", ""), created_by=user)
+                         notes=data.get("notes", ""), created_by=work.user)
     order.number = f"SO-{order.id:06d}"  # a readable number needs the id: set it second
     order.total = _write_lines(order, data["lines"], products)
     Order.update(number=order.number, total=order.total).where(Order.id == order.id).execute()
-    cache.invalidate("orders")
+    SearchDocument.add("order", order.id, order.number, customer.name)
+    work.created(order).changes["lines"] = [None, _lines_of(order.id)]
     return order
 
 
-@transactional
-def update_order(order_id: int, changes: dict, version: int,
-                 user: User | None = None) -> Order:
+@unit_of_work
+def update_order(work: Work, order_id: int, changes: dict, version: int) -> Order:
     """Change a draft order's customer, notes or lines (new lines replace the old)."""
     order = get_row(Order, order_id)
     _require_status(order, "draft", "changed")
+    before = {**values_of(order), "lines": _lines_of(order_id)}
     values = {Order.version: Order.version + 1}
     if "customer_id" in changes:
         values[Order.customer] = _active_customer(changes["customer_id"])
+        _index(order, values[Order.customer])
     if "notes" in changes:
         values[Order.notes] = changes["notes"]
     if "lines" in changes:
@@ -65,121 +67,168 @@ def update_order(order_id: int, changes: dict, version: int,
                       Order.status == "draft").execute())
     if not changed:
         raise stale_or_missing(Order, order_id, version)
-    cache.invalidate("orders")
-    return Order.get_by_id(order_id)
+    order = Order.get_by_id(order_id)
+    work.updated(order, before, {**values_of(order), "lines": _lines_of(order_id)})
+    return order
 
 
-@transactional
-def delete_order(order_id: int, user: User | None = None) -> None:
+@unit_of_work
+def delete_order(work: Work, order_id: int) -> None:
     """Delete a draft order; orders that were placed stay (cancel them instead)."""
     order = get_row(Order, order_id)
+    lines = _lines_of(order_id)
     deleted = Order.delete().where(Order.id == order_id, Order.status == "draft").execute()
     if not deleted:
         raise Conflict(f"Order {order.number} is {order.status}; only drafts can be "
                        "deleted. Cancel it instead.")
-    cache.invalidate("orders")
-    audit.record("order.delete", user, "order", order_id, number=order.number)
+    SearchDocument.forget("order", order_id)
+    work.deleted(order).changes["lines"] = [lines, None]
 
 
-@transactional
-def place_order(order_id: int, user: User | None = None) -> Order:
+@unit_of_work
+def place_order(work: Work, order_id: int) -> Order:
     """Take the stock for every line and capture today's prices, or change nothing.
 
-    Raises OutOfStock naming the first product that is short; the whole transaction
+    Raises OutOfStock naming the first product that is short; the whole unit of work
     (status, stock of the other lines, movements) is then rolled back.
     """
-    order = _transition(order_id, "draft", "placed", placed_at=utcnow())
+    order = _transition(work, order_id, "draft", "placed", placed_at=utcnow())
+    placing = work.records[-1]  # the journal entry of this placement
     # Take stock in product-id order, so two orders sharing products cannot deadlock.
-    lines = list(OrderLine.select().where(OrderLine.order == order_id)
-                 .order_by(OrderLine.product))
-    for line in lines:
-        change_stock(line.product_id, -line.quantity, active_only=True)
+    lines = _lines_in_product_order(order_id)
+    stock.move(work, [(line.product_id, -line.quantity) for line in lines],
+               f"order {order.number} placed", order=order, active_only=True)
     products = {p.id: p for p in Product.select(Product.id, Product.price, Product.category)
                 .where(Product.id.in_([line.product_id for line in lines]))}
-    StockMovement.insert_many([
-        {"product": line.product_id, "delta": -line.quantity, "order": order_id,
-         "reason": f"order {order.number} placed", "user": user} for line in lines]).execute()
     for line in lines:  # today's prices become the order's prices
         if line.unit_price != products[line.product_id].price:
             line.unit_price = products[line.product_id].price
             line.save()
-    order.total = sum(line.unit_price * line.quantity for line in lines)
-    Order.update(total=order.total).where(Order.id == order_id).execute()
+    total = sum(line.unit_price * line.quantity for line in lines)
+    if total > MAX_MONEY:
+        raise Conflict(f"At today's prices order {order.number} would total {total}; "
+                       f"an order may total at most {MAX_MONEY}. Split it.", field="total")
+    if total != order.total:
+        Order.update(total=total).where(Order.id == order_id).execute()
+        placing.changes["total"] = [plain(order.total), plain(total)]
+        order.total = total
     _count_sales(order, lines, products, +1)
-    cache.invalidate("sales")
     return order
 
 
-@transactional
-def fulfill_order(order_id: int, user: User | None = None) -> Order:
+@unit_of_work
+def save_and_place(work: Work, order_id: int, changes: dict, version: int) -> Order:
+    """Save a draft's last edits and place it, in one unit of work: both happen, or neither.
+
+    This is the draft page's "Place order": what is typed counts. When a line is short,
+    OutOfStock names it and the draft stays as it was before this call.
+    """
+    update_order(order_id, changes, version)
+    return place_order(order_id)
+
+
+@unit_of_work
+def fulfill_order(work: Work, order_id: int) -> Order:
     """Mark a placed order as delivered."""
-    _transition(order_id, "placed", "fulfilled", closed_at=utcnow())
-    cache.invalidate("sales")
-    return Order.get_by_id(order_id)
+    return _transition(work, order_id, "placed", "fulfilled", closed_at=utcnow())
 
 
-@transactional
-def cancel_order(order_id: int, user: User | None = None) -> Order:
+@unit_of_work
+def cancel_order(work: Work, order_id: int) -> Order:
     """Cancel a draft or placed order; a placed order's stock goes back on the shelf."""
     order = get_row(Order, order_id)
     was = order.status
     if was not in ("draft", "placed"):
         _refuse(order, "cancelled")
-    order = _transition(order_id, was, "cancelled", closed_at=utcnow())
+    order = _transition(work, order_id, was, "cancelled", closed_at=utcnow())
     if was == "placed":
-        lines = list(OrderLine.select().where(OrderLine.order == order_id)
-                     .order_by(OrderLine.product))
-        for line in lines:
-            move_stock(line.product_id, line.quantity, f"order {order.number} cancelled",
-                       user=user, order=order)
+        lines = _lines_in_product_order(order_id)
+        stock.move(work, [(line.product_id, line.quantity) for line in lines],
+                   f"order {order.number} cancelled", order=order)
         products = {p.id: p for p in Product.select(Product.id, Product.category)
                     .where(Product.id.in_([line.product_id for line in lines]))}
         _count_sales(order, lines, products, -1)
-        cache.invalidate("sales")
-    audit.record("order.cancel", user, "order", order_id, number=order.number, was=was)
-    return Order.get_by_id(order_id)
+    return order
 
 
 # -- helpers --
+
+def _lines_of(order_id: int) -> list[dict]:
+    """An order's lines as the journal keeps them: product, quantity, unit price."""
+    return [{"product_id": line.product_id, "quantity": line.quantity,
+             "unit_price": plain(line.unit_price)} for line in _lines_in_product_order(order_id)]
+
+
+_LINES = Prepared(lambda order_id: OrderLine.select().where(OrderLine.order == order_id)
+                  .order_by(OrderLine.product).dicts())
+
+
+def _lines_in_product_order(order_id: int) -> list[OrderLine]:
+    """An order's lines, by product id: the order in which stock is taken (no deadlock)."""
+    return [as_model(OrderLine, row) for row in _LINES.rows(order_id=order_id)]
+
+
+def _index(order: Order, customer: Customer) -> None:
+    """Make the order findable by its number and its customer's name."""
+    SearchDocument.replace("order", order.id, order.number, customer.name)
+
 
 def _count_sales(order: Order, lines: list[OrderLine], products: dict[int, Product],
                  sign: int) -> None:
     """Add (+1) or take back (-1) an order in the per-day sales figures.
 
     Runs in the order's transaction, so the figures change exactly when the order does.
-    The day's row, which every order of the day updates, comes last: its lock is then
-    held only until the commit.
+    The day's row, which every order of the day updates, comes first: its row lock
+    queues the day's orders one after the other through the product rows. Without
+    it, the first orders of a day, creating new (day, product) rows side by side at
+    the end of the index, deadlock on MariaDB's gap locks, again and again.
     """
-    day = order.placed_at.date()
+    day = business_day(order.placed_at)  # the shop's day (TIMEZONE), not UTC's
+    _ADD_TO_DAY.execute(day=day, orders=sign, amount=sign * order.total)
     for line in lines:
-        _add_up(ProductDailySales, {"day": day, "product": line.product_id},
-                {"category": products[line.product_id].category_id},
-                quantity=sign * line.quantity, amount=sign * line.unit_price * line.quantity)
-    _add_up(DailySales, {"day": day}, {}, orders=sign, amount=sign * order.total)
+        _ADD_TO_PRODUCT_DAY.execute(
+            day=day, product=line.product_id, category=products[line.product_id].category_id,
+            quantity=sign * line.quantity, amount=sign * line.unit_price * line.quantity)
 
 
-def _add_up(model, key: dict, extra: dict, **amounts) -> None:
-    """Add amounts to the figures row with this key, creating the row on first use."""
-    row = functools.reduce(operator.and_, [getattr(model, k) == v for k, v in key.items()])
-    add = model.update({getattr(model, name): getattr(model, name) + value
-                        for name, value in amounts.items()}).where(row)
-    if add.execute():
-        return
-    try:
-        with database.atomic():  # a savepoint: losing the race must not undo the order
-            model.create(**key, **extra, **amounts)
-    except peewee.IntegrityError:
-        add.execute()  # a concurrent order created the row first
+def _add_up(model, key: dict, extra: dict, **amounts) -> peewee.Insert:
+    """The upsert that adds amounts to the figures row with this key (made on first use).
+
+    One upsert (INSERT ... ON CONFLICT / ON DUPLICATE KEY UPDATE): the first orders of
+    a day race to create the row, and the engine settles the race itself. An UPDATE,
+    then an INSERT in a savepoint, deadlocked on MariaDB's gap locks. Its values are
+    slots (tinyapp/prepared.py): built and compiled once, run for every order.
+    """
+    add = {getattr(model, name): getattr(model, name) + value
+           for name, value in amounts.items()}
+    target = {} if current_engine() == "mysql" else {  # MySQL: any unique key conflicts
+        "conflict_target": [getattr(model, name) for name in key]}
+    row = {name: value.stored_in(getattr(model, name))
+           for name, value in {**key, **extra, **amounts}.items()}
+    return model.insert(**row).on_conflict(update=add, **target)
 
 
-def _transition(order_id: int, from_status: str, to_status: str, **values) -> Order:
+_ADD_TO_DAY = Prepared(lambda day, orders, amount: _add_up(
+    DailySales, {"day": day}, {}, orders=orders, amount=amount))
+_ADD_TO_PRODUCT_DAY = Prepared(lambda day, product, category, quantity, amount: _add_up(
+    ProductDailySales, {"day": day, "product": product}, {"category": category},
+    quantity=quantity, amount=amount))
+
+
+VERB = {"placed": "place", "fulfilled": "fulfil", "cancelled": "cancel"}
+
+
+def _transition(work: Work, order_id: int, from_status: str, to_status: str,
+                **values) -> Order:
     """Move an order from one status to the next, or raise if it is not in from_status."""
     changed = (Order.update(status=to_status, version=Order.version + 1, **values)
                .where(Order.id == order_id, Order.status == from_status).execute())
     order = get_row(Order, order_id)
     if not changed:
         _refuse(order, to_status)
-    cache.invalidate("orders")
+    work.record("order", order_id, VERB[to_status], {
+        "status": [from_status, to_status],
+        **{name: [None, plain(value)] for name, value in values.items()}})
     return order
 
 
@@ -195,9 +244,9 @@ def _require_status(order: Order, status: str, verb: str) -> None:
 
 
 def _active_customer(customer_id: int) -> Customer:
-    customer = Customer.get_or_none(Customer.id == customer_id)
+    customer = get_by_id(Customer, customer_id)
     if customer is None or not customer.is_active:
-        raise ValidationError({"customer_id": [f"No active customer with id {customer_id}."]})
+        raise UnknownReference({"customer_id": [f"No active customer with id {customer_id}."]})
     return customer
 
 
@@ -216,7 +265,7 @@ def _products_for(lines: list[dict]) -> dict[int, Product]:
                                             "use one line with the total quantity."]}
         seen.add(product_id)
     if errors:
-        raise ValidationError({"lines": errors})
+        raise UnknownReference({"lines": errors})
     return products
 
 
@@ -224,5 +273,9 @@ def _write_lines(order: Order, lines: list[dict], products: dict[int, Product]):
     """Insert the lines at the products' current prices; return the order total."""
     rows = [{"order": order.id, "product": line["product_id"], "quantity": line["quantity"],
              "unit_price": products[line["product_id"]].price} for line in lines]
+    total = sum(products[line["product_id"]].price * line["quantity"] for line in lines)
+    if total > MAX_MONEY:
+        raise ValidationError({"lines": [f"The order would total {total}; an order may "
+                                         f"total at most {MAX_MONEY}. Split it."]})
     OrderLine.insert_many(rows).execute()
-    return sum(products[line["product_id"]].price * line["quantity"] for line in lines)
+    return total

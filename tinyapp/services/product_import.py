@@ -2,22 +2,31 @@
 
 The rows go through the same ProductSchema as the API and the forms. Any invalid row
 means nothing is written and the answer lists every problem by line number; a valid
-file creates new SKUs and updates existing ones in one transaction.
+file creates new SKUs and updates existing ones in one unit of work. ``check_file``
+does the checking alone, for the import page's preview, and runs outside the
+transaction; the writing is bulk statements, so SQLite's single write lock is held for
+well under a second even for 10,000 rows. A cell that starts with a quote loses it
+(csv_cells.py: that is how exports keep formulas from running).
 """
 
 import csv
 import io
+from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
 
-from tinyapp.db import transactional
-from tinyapp.models import Category, Product, User
+from tinyapp import bulk
+from tinyapp.csv_cells import from_cell
+from tinyapp.db import current_engine, locking
+from tinyapp.models import Category, Product, SearchDocument, utcnow
+from tinyapp.models.search import prepare
+from tinyapp.prepared import Prepared, as_model
 from tinyapp.schemas.catalog import ProductSchema
-from tinyapp.services import audit, catalog
-from tinyapp.services.stock import move_stock
+from tinyapp.services import stock
+from tinyapp.unit_of_work import Work, plain, unit_of_work, values_of
 
-COLUMNS = ("sku", "name", "description", "category", "price", "stock", "reorder_level",
-           "is_active")
+COLUMNS = ("sku", "name", "barcode", "description", "category", "price", "stock",
+           "reorder_level", "is_active")
 REQUIRED = ("sku", "name", "price")
 MAX_ROWS = 10_000
 
@@ -41,7 +50,8 @@ def read_rows(text: str) -> list[tuple[int, dict]]:
     for row in reader:
         if None in row:
             raise ImportRejected({str(reader.line_num): {"_row": ["Too many values."]}})
-        rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
+        rows.append((reader.line_num, {k: from_cell((v or "").strip())
+                                       for k, v in row.items()}))
         if len(rows) > MAX_ROWS:
             raise ImportRejected({"file": [f"At most {MAX_ROWS} rows per import."]})
     if not rows:
@@ -49,17 +59,32 @@ def read_rows(text: str) -> list[tuple[int, dict]]:
     return rows
 
 
-@transactional
-def import_products(text: str, user: User | None = None) -> dict:
-    """Create or update the products in a CSV file; return counts, or raise ImportRejected."""
+@dataclass
+class PlannedRow:
+    """One valid line of the file and what importing it will do."""
+
+    line: int
+    data: dict
+    action: str = "create"  # "create", "update" or "unchanged"
+    changes: list[str] = field(default_factory=list)  # the fields an update changes
+    stock_change: int = 0
+
+
+def check_file(text: str) -> tuple[list[PlannedRow], dict]:
+    """Check every line and plan what each would do; return (plan, errors by line).
+
+    Reads only: this is the preview an import page shows before anything is written.
+    Raises ImportRejected when the file itself is unusable (header, size).
+    """
     rows = read_rows(text)
     categories = {c.name.lower(): c.id for c in Category.select()}
-    loaded, errors = [], {}
+    planned, errors = [], {}
     seen: dict[str, int] = {}
+    schema = ProductSchema()  # one for all rows: loading keeps no state on it
     for line, row in rows:
-        category = row.pop("category", "")
+        category = row.pop("category", None)
         try:
-            data = ProductSchema().load({k: v for k, v in row.items() if v != ""})
+            data = schema.load({k: v for k, v in row.items() if v != ""})
         except ValidationError as exc:
             errors[str(line)] = exc.messages
             continue
@@ -70,30 +95,138 @@ def import_products(text: str, user: User | None = None) -> dict:
             errors[str(line)] = {"sku": [f"Also on line {seen[data['sku']]}."]}
             continue
         seen[data["sku"]] = line
-        data["category_id"] = categories.get(category.lower()) if category else None
-        loaded.append((data, "stock" in row and row["stock"] != ""))
+        # Only the file's columns change a product: a file without "barcode" keeps them.
+        data = {k: v for k, v in data.items() if k in row}
+        if category is not None:
+            data["category_id"] = categories[category.lower()] if category else None
+        planned.append(PlannedRow(line, data))
+    _plan(planned)
+    return planned, errors
+
+
+def _plan(planned: list[PlannedRow]) -> None:
+    """Compare each row with the product of its SKU (if any): create, update or nothing."""
+    existing = {p.sku: p for p in Product.select().where(
+        Product.sku.in_([row.data["sku"] for row in planned]))} if planned else {}
+    for row in planned:
+        product = existing.get(row.data["sku"])
+        if product is None:
+            continue
+        row.changes = [k for k, v in row.data.items() if k != "stock" and getattr(product, k) != v]
+        row.stock_change = row.data["stock"] - product.stock if "stock" in row.data else 0
+        row.action = "update" if row.changes or row.stock_change else "unchanged"
+
+
+def import_products(text: str) -> dict:
+    """Create or update the products in a CSV file; return counts, or raise ImportRejected.
+
+    Every row is checked first, outside any transaction; then one short unit of work
+    writes them all (or, if anything fails, none).
+    """
+    planned, errors = check_file(text)
     if errors:
         raise ImportRejected(errors)
-    return _write(loaded, user)
+    # The search words of every row, worked out before the write lock is taken.
+    search = {row.data["sku"]: prepare(" ".join(
+        str(row.data.get(name) or "") for name in ("sku", "name", "barcode")))
+        for row in planned}
+    return _write(planned, search)
 
 
-def _write(loaded: list[tuple[dict, bool]], user: User | None) -> dict:
-    existing = {p.sku: p for p in Product.select().where(
-        Product.sku.in_([data["sku"] for data, _ in loaded]))}
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    for data, has_stock in loaded:
-        product = existing.get(data["sku"])
-        if product is None:
-            catalog.create_product(data, user=user)
-            counts["created"] += 1
+BATCH = 500  # rows per statement: 12 columns x 500 stays under every engine's limits
+FIELDS = ("sku", "name", "barcode", "description", "category_id", "price", "reorder_level",
+          "is_active")
+DEFAULTS = {"barcode": None, "description": "", "category_id": None, "reorder_level": 0,
+            "is_active": True}
+
+
+@unit_of_work
+def _write(work: Work, planned: list[PlannedRow], search: dict[str, tuple[str, str]]) -> dict:
+    """Write the planned rows in bulk: products, their stock through the ledger, the index.
+
+    Row by row through catalog.create_product, 10,000 rows took 8 statements each and
+    held SQLite's write lock for 12-40 s while every other writer waited. Here the same
+    rules (opening stock as a movement, needs_reorder, search words, a journal entry
+    per product) take a few statements per 500 rows, their SQL built once (bulk.py).
+    New products are inserted with their opening stock. The products are read again
+    with a locking read, so a product changed since the check is written as it is now.
+    """
+    existing = {}
+    for batch in _batches([row.data["sku"] for row in planned]):
+        existing.update({row["sku"]: as_model(Product, row)
+                         for row in _PRODUCTS_LOCKED.rows(skus=batch)})
+    now, counts = utcnow(), {"created": 0, "updated": 0, "unchanged": 0}
+    new, changed = [], []
+    moves: dict[str, list] = {"CSV import": []}
+    for row in planned:
+        product = existing.get(row.data["sku"])
+        before = {**DEFAULTS} if product is None else {f: getattr(product, f) for f in FIELDS}
+        after = {**before, **{k: v for k, v in row.data.items() if k in FIELDS}}
+        wanted_stock = row.data.get("stock", 0 if product is None else product.stock)
+        if product is not None and after == before and wanted_stock == product.stock:
+            counts["unchanged"] += 1
             continue
-        stock = data.pop("stock")
-        changes = {k: v for k, v in data.items() if getattr(product, k) != v}
-        if changes:
-            catalog.update_product(product.id, changes, product.version, user=user)
-        if has_stock and stock != product.stock:
-            move_stock(product.id, stock - product.stock, "CSV import", user=user)
-        counts["updated" if changes or (has_stock and stock != product.stock)
-               else "unchanged"] += 1
-    audit.record("products.import", user, "product", "", **counts)
+        counts["created" if product is None else "updated"] += 1
+        (new if product is None else changed).append((product, before, after, wanted_stock))
+    created = [{**_columns(after), "stock": wanted,
+                "needs_reorder": wanted <= after["reorder_level"], "created_at": now,
+                "updated_at": now} for _, _, after, wanted in new]
+    bulk.insert(Product, created)
+    ids = {sku: product.id for sku, product in existing.items()}
+    for batch in _batches([after["sku"] for _, _, after, _ in new]):
+        ids.update((row["sku"], row["id"]) for row in _IDS.rows(skus=batch))
+    new_row = values_of(Product())  # what a product has before its values: the defaults
+    for values in created:  # as work.created(product) records it, without the objects
+        after = {**new_row, **{name: plain(value) for name, value in values.items()}}
+        work.record("product", ids[values["sku"]], "create",
+                    {name: [None, value] for name, value in after.items() if value is not None},
+                    note="CSV import")
+    stock.opened(work, [(ids[values["sku"]], values["stock"]) for values in created])
+    for batch in _batches([c for c in changed if c[1] != c[2]]):
+        _update(batch, now)
+    for product, before, after, wanted in changed:
+        if before != after:
+            work.updated(product, before, after, note="CSV import")
+        if wanted != product.stock:
+            moves["CSV import"].append((product.id, wanted - product.stock))
+    for batch in _batches(sorted(moves["CSV import"])):
+        stock.move(work, batch, "CSV import")
+    SearchDocument.replace_prepared("product", [
+        (ids[after["sku"]], *search[after["sku"]]) for _, _, after, _ in new], new=True)
+    SearchDocument.replace_prepared("product", [
+        (ids[after["sku"]], *search[after["sku"]]) for _, before, after, _ in changed
+        if (before.get("sku"), before.get("name"), before.get("barcode")) !=
+           (after["sku"], after["name"], after["barcode"])])
+    work.record("product", "", "import", details=counts)
     return counts
+
+
+# Read in batches of 500 SKUs: built once per batch size (tinyapp/prepared.py).
+_PRODUCTS_LOCKED = Prepared(lambda skus: locking(Product.select().where(Product.sku.in_(skus)))
+                            .dicts())
+_IDS = Prepared(lambda skus: Product.select(Product.sku, Product.id)
+                .where(Product.sku.in_(skus)).dicts())
+
+
+def _columns(values: dict) -> dict:
+    row = {name: values[name] for name in FIELDS}
+    row["category"] = row.pop("category_id")
+    return row
+
+
+def _update(batch: list, now) -> None:
+    """Write changed products, one upsert per batch (an existing SKU: new values, new version)."""
+    updated = [Product.name, Product.barcode, Product.description, Product.category,
+               Product.price, Product.reorder_level, Product.is_active, Product.updated_at]
+    target = {} if current_engine() == "mysql" else {"conflict_target": [Product.sku]}
+    rows = [{**_columns(after), "stock": product.stock, "updated_at": now,
+             "created_at": product.created_at} for product, _, after, _ in batch]
+    (Product.insert_many(rows)
+     .on_conflict(preserve=updated, update={Product.version: Product.version + 1}, **target)
+     .execute())
+    Product.update(needs_reorder=Product.stock <= Product.reorder_level).where(
+        Product.id.in_([product.id for product, _, _, _ in batch])).execute()
+
+
+def _batches(items: list) -> list[list]:
+    return [items[start:start + BATCH] for start in range(0, len(items), BATCH)]

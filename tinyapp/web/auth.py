@@ -7,15 +7,19 @@ token (a browser never adds that header by itself).
 """
 
 import datetime as dt
+import ipaddress
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import bottle
 
 from tinyapp.errors import NotAuthenticated, PermissionDenied, TooManyRequests
 from tinyapp.models import ApiToken, Session, User
+from tinyapp.models.accounts import normalize_email
 from tinyapp.security import permissions
 from tinyapp.security.tokens import same
 from tinyapp.services import accounts
+from tinyapp.unit_of_work import acting
 
 SESSION_COOKIE = "tinyapp_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -44,12 +48,19 @@ def identity() -> Identity | None:
         environ["tinyapp.identity"] = found
         if found is not None:
             environ["tinyapp.user_id"] = found.user.id
+            acting(found.user)  # the journal records who made this request's changes
     return found
 
 
 def current_user() -> User | None:
     found = identity()
     return found.user if found else None
+
+
+def can(action: str) -> bool:
+    """Tell whether whoever sent this request may perform action (for what a page offers)."""
+    user = current_user()
+    return permissions.allowed(user.role if user else None, action)
 
 
 def _authenticate() -> Identity | None:
@@ -75,14 +86,31 @@ def check_access(permission: str) -> None:
     """Let the request through, or raise NotAuthenticated / PermissionDenied."""
     if permission == permissions.PUBLIC:
         return
+    if permission == "metrics:read" and _on_metrics_allow_list():
+        return
     who = identity()
     if who is None:
         raise NotAuthenticated("Sign in first: send the session cookie or a bearer token.")
     if who.session is not None and bottle.request.method not in SAFE_METHODS:
         _require_csrf_token(who.session)
+    if who.token is not None and not permissions.token_allows(who.token.scope, permission):
+        raise PermissionDenied(f"This API token's scope ({who.token.scope}) does not "
+                               "cover this.")
     if not permissions.allowed(who.user.role, permission):
-        raise PermissionDenied(f"Your role ({who.user.role}) may not do this "
-                               f"(needs {permission}).")
+        raise PermissionDenied(permissions.refusal(who.user.role, permission),
+                               permission=permission)
+
+
+def _on_metrics_allow_list() -> bool:
+    """Tell whether the client's address is in METRICS_ALLOW (a scraper on the network)."""
+    networks = settings().METRICS_ALLOW
+    if not networks:
+        return False
+    try:
+        address = ipaddress.ip_address(client_ip())
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
 
 
 def _require_csrf_token(session: Session) -> None:
@@ -101,9 +129,33 @@ def _form_csrf_token() -> str:
 
 # -- signing in and out (the API and the login page share these) --
 
+def require_same_origin() -> None:
+    """Refuse a sign-in or setup that another site's page sent (login CSRF).
+
+    There is no session yet, hence no CSRF token: the browser's own word decides.
+    ``Sec-Fetch-Site`` (every current browser) must say same-origin, or none (typed or
+    bookmarked); failing that, an ``Origin`` header must name this host. A request with
+    neither comes from a script or a very old browser, which no other site can drive.
+    """
+    fetch_site = bottle.request.get_header("Sec-Fetch-Site")
+    origin = bottle.request.get_header("Origin")
+    if fetch_site is not None:
+        allowed = fetch_site in ("same-origin", "none")
+    elif origin is not None:
+        host = bottle.request.get_header("Host", "").rsplit(":", 1)[0].strip("[]").lower()
+        allowed = urlsplit(origin).hostname == host and host != ""
+    else:
+        allowed = True
+    if not allowed:
+        raise PermissionDenied("This sign-in came from another site; open the sign-in "
+                               "page of tinyapp itself.")
+
+
 def sign_in(email: str, password: str) -> tuple[User, Session]:
     """Check the credentials under the login throttle, open a session, set its cookie."""
+    require_same_origin()
     throttle = bottle.request.app.config["tinyapp.throttle"]
+    email = normalize_email(email)
     wait = throttle.retry_after(email, client_ip())
     if wait:
         raise TooManyRequests(f"Too many failed sign-ins; try again in {wait} seconds.",
@@ -115,7 +167,7 @@ def sign_in(email: str, password: str) -> tuple[User, Session]:
     except NotAuthenticated:
         throttle.failed(email, client_ip())
         raise
-    throttle.succeeded(email)
+    throttle.succeeded(email, client_ip())
     set_session_cookie(token, session_max_age())
     return user, session
 

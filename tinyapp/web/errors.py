@@ -16,12 +16,14 @@ from marshmallow import ValidationError
 from tinyapp import db
 from tinyapp.errors import (
     AppError,
+    Busy,
     Conflict,
     NotAuthenticated,
     NotFound,
     PermissionDenied,
     TooManyRequests,
 )
+from tinyapp.schemas.common import InvalidQuery, UnknownReference
 from tinyapp.web.render import render
 
 log = logging.getLogger("tinyapp.web")
@@ -46,9 +48,14 @@ class UnsupportedMediaType(AppError):
     """The body is not in a format this endpoint reads (415)."""
 
 
+# Pages speak to people: friendlier headings than the problem titles scripts rely on.
+PAGE_TITLES = {403: "Not allowed for your role", 404: "Page not found",
+               409: "That did not work", 413: "That is too large", 422: "Something is not right",
+               500: "Something went wrong", 503: "The database is not available"}
+
 STATUS_OF = {NotFound: 404, Conflict: 409, PermissionDenied: 403, NotAuthenticated: 401,
              TooManyRequests: 429, BadRequest: 400, PayloadTooLarge: 413,
-             UnsupportedMediaType: 415}
+             UnsupportedMediaType: 415, Busy: 503}
 
 
 # Problem fields that an error's details may not overwrite.
@@ -63,7 +70,7 @@ def request_id() -> str:
 def wants_json() -> bool:
     """Answer in JSON for the API and the probes, in HTML for pages."""
     path = bottle.request.path
-    return path.startswith("/api/") or path in ("/healthz", "/readyz")
+    return path.startswith("/api/") or path in ("/healthz", "/readyz", "/metrics")
 
 
 def error_response(status: int, detail: str, errors: dict | None = None,
@@ -80,16 +87,52 @@ def error_response(status: int, detail: str, errors: dict | None = None,
         body = json.dumps(problem)
         content_type = "application/problem+json"
     else:
-        body = render("error.tpl", status=status, title=title, detail=detail,
-                      errors=errors or {}, request_id=request_id())
+        body = render("error.tpl", status=status, title=PAGE_TITLES.get(status, title),
+                      detail=detail,
+                      errors=errors or {}, request_id=request_id(),
+                      again=_this_page() if status >= 500 else "", **_signed_in(status))
         content_type = "text/html; charset=utf-8"
     response = bottle.HTTPResponse(body, status=status, **(headers or {}))
     response.content_type = content_type
     return response
 
 
+def _signed_in(status: int) -> dict:
+    """Who is signed in, so an error page keeps the navigation and the way on.
+
+    Not for 5xx answers: the database may be what failed, and the page must not need it.
+    """
+    if status >= 500:
+        return {}
+    from tinyapp.web import auth  # auth needs this module's errors; imported when used
+
+    try:
+        user = auth.current_user()
+    except Exception:  # noqa: BLE001 - an error page without navigation is still a page
+        return {}
+    if user is None:
+        return {}
+    who = auth.identity()
+    return {"me": user, "can": auth.can,
+            "csrf_token": who.session.csrf_token if who.session else ""}
+
+
+def _this_page() -> str:
+    """The address to try again: this page (a form's page, for a failed POST)."""
+    target = bottle.request.path
+    if bottle.request.method == "GET" and bottle.request.query_string:
+        target += "?" + bottle.request.query_string
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
 def response_for_exception(exc: Exception) -> bottle.HTTPResponse:
     """Map an exception raised while handling a request to its error response."""
+    if isinstance(exc, InvalidQuery):
+        return error_response(400, "Some query parameters are invalid; see errors.",
+                              errors=exc.messages)
+    if isinstance(exc, UnknownReference):
+        return error_response(409, "Something this refers to is not there; see errors.",
+                              errors=exc.messages)
     if isinstance(exc, ValidationError):
         errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
         return error_response(422, "Some fields are invalid; see errors.", errors=errors)
@@ -98,7 +141,7 @@ def response_for_exception(exc: Exception) -> bottle.HTTPResponse:
     if isinstance(exc, AppError):
         status = next((code for kind, code in STATUS_OF.items() if isinstance(exc, kind)), 400)
         headers = {}
-        if status == 429:
+        if status in (429, 503):
             headers["Retry-After"] = str(exc.details.get("retry_after", 1))
         extra = {k: v for k, v in exc.details.items() if k not in RESERVED}
         return error_response(status, exc.message, headers=headers, **extra)

@@ -5,6 +5,8 @@ checks it before the handler runs and turns whatever the handler raises into the
 right error response. A route without a permission cannot be registered.
 """
 
+import contextlib
+
 import bottle
 
 from tinyapp.db import MAX_ID
@@ -22,19 +24,25 @@ class Guard:
     name = "guard"
     api = 2
 
-    def __init__(self, check_access):
+    def __init__(self, check_access, database):
         self.check_access = check_access  # (permission) -> None, raises when refused
+        self.database = database
 
     def apply(self, callback, route):
         permission = route.config.get("permission")
         if permission is None:
             raise RouteWithoutPermission(f"{route.method} {route.rule} has no permission")
+        # A route is lent a database connection for its run (its first query borrows
+        # it), unless it says it needs none (database=False: static files, /healthz).
+        borrow = self.database.lending if route.config.get("database", True) \
+            else contextlib.nullcontext
 
         def guarded(*args, **kwargs):
             try:
-                self.check_access(permission)
-                _refuse_impossible_ids(kwargs)
-                return callback(*args, **kwargs)
+                with borrow():
+                    self.check_access(permission)
+                    _refuse_impossible_ids(kwargs)
+                    return callback(*args, **kwargs)
             except bottle.HTTPResponse:
                 raise
             except Exception as exc:  # noqa: BLE001 - the one place that formats errors

@@ -14,18 +14,24 @@ def healthz():
 
 def readyz():
     """Answer 200 only when the database answers and its schema is up to date."""
+    database = db.current()
     try:
-        db.ping()
-        with db.database.connection_context():
+        database.ping()
+        with database.connection():
             waiting = migrations.pending()
     except db.DatabaseUnavailable as exc:
         return error_response(503, f"Database unreachable: {exc}", database="unreachable")
     if waiting:
         return error_response(503, "Database schema is behind: run `tinyapp migrate up`.",
                               database="ok", pending_migrations=waiting)
-    return {"status": "ready", "database": "ok", "pending_migrations": []}
+    ready = {"status": "ready", "database": "ok", "pending_migrations": []}
+    if db.current_engine() == "sqlite":
+        ready["sqlite_library"] = db.sqlite3.sqlite_version
+        if warning := db.sqlite_library_warning():
+            ready["warnings"] = [warning]
+    return ready
 
 
 def install(app: bottle.Bottle) -> None:
-    app.route("/healthz", "GET", healthz, permission=PUBLIC)
-    app.route("/readyz", "GET", readyz, permission=PUBLIC)
+    app.route("/healthz", "GET", healthz, permission=PUBLIC, database=False)
+    app.route("/readyz", "GET", readyz, permission=PUBLIC, database=False)

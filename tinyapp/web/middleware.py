@@ -1,8 +1,9 @@
 """What happens around every request, whatever route it hits (or misses).
 
-A plain WSGI wrapper, so it also covers Bottle's own 404/405/500 answers: it gives the
-request an id, believes X-Forwarded-* only from TRUSTED_PROXY, counts the SQL the
-request ran, adds the security headers, and writes one log line when it is done.
+A plain WSGI wrapper, so it also covers Bottle's own 404/405/500 answers: it binds the
+app's database for the request (and for a body streamed after it), gives the request
+an id, believes X-Forwarded-* only from TRUSTED_PROXY, counts the SQL the request ran,
+adds the security headers, and writes one log line when it is done.
 """
 
 import logging
@@ -11,6 +12,7 @@ import time
 import uuid
 
 from tinyapp import querylog
+from tinyapp.unit_of_work import request_context
 from tinyapp.web import inspector
 
 log = logging.getLogger("tinyapp.request")
@@ -36,8 +38,9 @@ HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 class RequestMiddleware:
     """Wrap the Bottle app with request ids, proxy handling, headers, timing and logging."""
 
-    def __init__(self, app, settings, observers=()):
+    def __init__(self, app, settings, database, observers=()):
         self.app = app
+        self.database = database
         self.trusted_proxy = settings.TRUSTED_PROXY
         self.show_sql = settings.SHOW_SQL
         self.observers = list(observers)  # called with (environ, status, seconds, queries)
@@ -54,13 +57,15 @@ class RequestMiddleware:
             answer.update(status=status, headers=headers, exc_info=exc_info)
             return lambda data: None  # Bottle never uses the write() callable
 
-        with querylog.track(keep_statements=self.show_sql, request_id=request_id) as queries:
-            environ["tinyapp.queries"] = queries
-            body = self.app(environ, start)
-
-        headers = answer["headers"]
-        if self.show_sql and inspector.wanted(environ):
-            body, headers = inspector.annotate(environ, headers, body)
+        with self.database.bound(), request_context(request_id):
+            with querylog.track(keep_statements=self.show_sql,
+                                request_id=request_id) as queries:
+                environ["tinyapp.queries"] = queries
+                body = self.app(environ, start)
+            headers = answer["headers"]
+            if self.show_sql and inspector.wanted(environ):  # (its EXPLAINs not counted)
+                body, headers = inspector.annotate(environ, headers, body)
+        body = _BoundBody(body, self.database, request_id)
         headers.extend(self._extra_headers(environ, request_id, queries, started))
         start_response(answer["status"], headers, answer["exc_info"])
         status = int(answer["status"].split(" ", 1)[0])
@@ -123,3 +128,27 @@ class RequestMiddleware:
                         "status": int(status), "duration_ms": round(seconds * 1000, 2),
                         "user": user, "queries": queries.count,
                         "db_ms": round(queries.seconds * 1000, 2)})
+
+
+class _BoundBody:
+    """A response body that is read after the handler returned (a streamed CSV export):
+    it reads with the app's database bound, as the handler did."""
+
+    def __init__(self, body, database, request_id: str):
+        self.body, self.database, self.request_id = body, database, request_id
+
+    def __iter__(self):
+        iterator = iter(self.body)
+        while True:
+            with self.database.bound(), request_context(self.request_id):
+                try:
+                    chunk = next(iterator)
+                except StopIteration:
+                    return
+            yield chunk
+
+    def close(self) -> None:
+        close = getattr(self.body, "close", None)
+        if close is not None:
+            with self.database.bound():
+                close()

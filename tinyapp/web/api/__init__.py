@@ -12,14 +12,17 @@ from tinyapp.web.api import (
     categories,
     csvfiles,
     customers,
+    history,
     openapi,
     orders,
     products,
     reports,
+    webhooks,
 )
 from tinyapp.web.api.endpoint import Endpoint, register
 
-MODULES = [accounts, categories, products, customers, orders, reports, csvfiles, backups]
+MODULES = [accounts, categories, products, customers, orders, reports, csvfiles, backups,
+           history, webhooks]
 
 
 def endpoints() -> list[Endpoint]:

@@ -47,10 +47,11 @@ def me():
 
 
 def change_password(body):
-    """Change your password; your other sessions end."""
+    """Change your password; your other sessions and your API tokens end (403: wrong current)."""
     who = auth.identity()
     accounts.change_password(who.user, body["current_password"], body["new_password"],
-                             keep_session_id=who.session.id if who.session else None)
+                             keep_session_id=who.session.id if who.session else None,
+                             keep_token_id=who.token.id if who.token else None)
 
 
 def set_preferences(body):
@@ -91,7 +92,8 @@ def create_token(body):
     """Create an API token; the secret is in this answer and nowhere ever again."""
     days = body["expires_in_days"]
     expires = utcnow() + dt.timedelta(days=days) if days else None
-    token, secret = accounts.create_token(auth.current_user(), body["name"], expires)
+    token, secret = accounts.create_token(auth.current_user(), body["name"], expires,
+                                          body["scope"])
     token.token = secret
     return token
 
@@ -154,7 +156,7 @@ ENDPOINTS = [
     Endpoint("DELETE", "/api/v1/tokens/<token_id:int>", revoke_token, SIGNED_IN, status=204,
              errors=(404,)),
     Endpoint("GET", "/api/v1/users", list_users, "users:manage", query=ListQuery,
-             response=UserSchema, many=True, cache_topics=("accounts",)),
+             response=UserSchema, many=True, cached_reads=("users",)),
     Endpoint("POST", "/api/v1/users", create_user, "users:manage", body=UserCreateSchema,
              response=UserSchema, status=201, errors=(409,)),
     Endpoint("GET", "/api/v1/users/<user_id:int>", get_user, "users:manage",

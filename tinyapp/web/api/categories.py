@@ -7,7 +7,6 @@ from tinyapp.schemas.common import ListQuery
 from tinyapp.services import catalog
 from tinyapp.services.common import get_row
 from tinyapp.web.api.endpoint import Endpoint
-from tinyapp.web.auth import current_user
 
 
 def list_categories(query):
@@ -22,23 +21,23 @@ def get_category(category_id):
 
 def create_category(body):
     """Add a category (names are unique)."""
-    return catalog.create_category(body["name"], user=current_user())
+    return catalog.create_category(body["name"])
 
 
 def rename_category(category_id, body):
     """Rename a category."""
-    return catalog.rename_category(category_id, body["name"], user=current_user())
+    return catalog.rename_category(category_id, body["name"])
 
 
 def delete_category(category_id):
     """Delete a category that has no products."""
-    catalog.delete_category(category_id, user=current_user())
+    catalog.delete_category(category_id)
 
 
 ID = "/api/v1/categories/<category_id:int>"
 ENDPOINTS = [
     Endpoint("GET", "/api/v1/categories", list_categories, "catalog:read", query=ListQuery,
-             response=CategorySchema, many=True, cache_topics=("catalog",)),
+             response=CategorySchema, many=True, cached_reads=("categories",)),
     Endpoint("POST", "/api/v1/categories", create_category, "catalog:write",
              body=CategorySchema, response=CategorySchema, status=201, errors=(409,)),
     Endpoint("GET", ID, get_category, "catalog:read", response=CategorySchema, errors=(404,)),

@@ -6,6 +6,7 @@ those schemas before the handler runs (so handlers receive clean values) and dum
 what the handler returns; ``openapi.py`` documents the API from the same declarations.
 """
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -17,7 +18,8 @@ from marshmallow import Schema
 
 from tinyapp import cache
 from tinyapp.pagination import Page
-from tinyapp.schemas.common import load_patch
+from tinyapp.schemas.common import InvalidQuery, load_body, load_patch, load_query
+from tinyapp.schemas.rows import RowDumper
 from tinyapp.web.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
 
 
@@ -36,7 +38,9 @@ class Endpoint:
     errors: tuple[int, ...] = ()  # statuses worth documenting beyond 400/401/403/422
     produces: str = "application/json"
     consumes: str = "application/json"
-    cache_topics: tuple[str, ...] = ()  # cache the answer until one of these topics changes
+    body_pattern: str | None = None  # what the document says of a body that is not JSON
+    cached_reads: tuple[str, ...] = ()  # cache the answer until one of these tables is written
+    rows: bool = False  # the handler returns plain rows (dicts): tinyapp/schemas/rows.py
 
     @property
     def summary(self) -> str:
@@ -52,7 +56,7 @@ def register(app: bottle.Bottle, endpoints: list[Endpoint]) -> None:
 
 def _wrap(endpoint: Endpoint) -> Callable:
     def call(**url_args):
-        if endpoint.cache_topics and bottle.request.app.config["tinyapp.settings"].CACHE_LISTS:
+        if endpoint.cached_reads and bottle.request.app.config["tinyapp.settings"].CACHE_LISTS:
             return _cached_answer(endpoint, url_args)
         return _answer(endpoint, url_args)
 
@@ -68,7 +72,7 @@ def _cached_answer(endpoint: Endpoint, url_args: dict):
     """
     params = {"path": bottle.request.path, "query": sorted(query_args().items())}
     text = cache.cached("answer", params, lambda: json.dumps(_answer(endpoint, url_args)),
-                        ttl=60, topics=endpoint.cache_topics)  # kept as JSON text: ready to send
+                        reads=endpoint.cached_reads, ttl=60)  # kept as JSON: ready to send
     bottle.response.status = endpoint.status
     bottle.response.content_type = "application/json"
     return text
@@ -78,13 +82,13 @@ def _answer(endpoint: Endpoint, url_args: dict):
     """Load the query and body through their schemas, call the handler, dump its result."""
     kwargs = dict(url_args)
     if endpoint.query is not None:
-        kwargs["query"] = endpoint.query().load(query_args())
+        kwargs["query"] = load_query(endpoint.query, query_args())
     if endpoint.body is not None and endpoint.consumes == "application/json":
         data = read_json()
         if endpoint.patch:
             kwargs["body"], kwargs["version"] = load_patch(endpoint.body, data)
         else:
-            kwargs["body"] = endpoint.body().load(data)
+            kwargs["body"] = load_body(endpoint.body, data)
     return _respond(endpoint, endpoint.handler(**kwargs))
 
 
@@ -96,24 +100,48 @@ def _respond(endpoint: Endpoint, result):
         return ""
     bottle.response.status = endpoint.status
     if isinstance(result, Page):
-        items = endpoint.response(many=True).dump(result.items) if endpoint.response \
-            else result.items
+        items = _dump_many(endpoint, result.items) if endpoint.response else result.items
         return {"items": items, "next_cursor": result.next_cursor, **result.extra}
     if endpoint.response is not None:
-        return endpoint.response().dump(result)
+        if endpoint.rows:
+            return _row_dumper(endpoint.response).dump(result)
+        return _schema(endpoint.response).dump(result)
     return result
+
+
+def _dump_many(endpoint: Endpoint, items: list) -> list:
+    """Dump a page's items: plain rows by the schema's RowDumper, objects by the schema."""
+    if endpoint.rows:
+        return _row_dumper(endpoint.response).dump_many(items)
+    return _schema(endpoint.response, many=True).dump(items)
+
+
+@functools.cache
+def _schema(schema_class: type[Schema], many: bool = False) -> Schema:
+    """One instance per response schema: building one costs more than dumping a row."""
+    return schema_class(many=many)
+
+
+@functools.cache
+def _row_dumper(schema_class: type[Schema]) -> RowDumper:
+    return RowDumper(schema_class())
 
 
 # -- reading the request --
 
 def query_args() -> dict[str, str]:
-    """The query string as a dict of text; bytes that are not UTF-8 are a 400."""
+    """The query string as a dict of text; bytes that are not UTF-8 are a 400.
+
+    A parameter given twice is a 400 too: which of the two was meant is a guess.
+    """
     args = {}
     for key in bottle.request.query.keys():
         value = bottle.request.query.getunicode(key)
         name = _utf8(key)
         if value is None or name is None:
             raise BadRequest("The query string is not valid UTF-8.")
+        if len(bottle.request.query.getall(key)) > 1:
+            raise InvalidQuery({name: ["Give this parameter once."]})
         args[name] = value
     return args
 

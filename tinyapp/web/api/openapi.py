@@ -14,14 +14,12 @@ from marshmallow import INCLUDE, Schema, fields
 
 from tinyapp import __version__
 from tinyapp.db import MAX_ID
-from tinyapp.schemas.fields import Money
 from tinyapp.security.permissions import PUBLIC
 from tinyapp.web.api.endpoint import Endpoint
 from tinyapp.web.errors import TITLES
 from tinyapp.web.render import render
 
 _PATH_PARAM = re.compile(r"<(\w+)(?::int)?>")
-MONEY = {"type": "string", "pattern": r"^[0-9]{1,8}(\.[0-9]{1,2})?$", "example": "12.50"}
 
 
 class ProblemSchema(Schema):
@@ -39,8 +37,13 @@ class ProblemSchema(Schema):
     request_id = fields.String()
 
 
-def _money_type(converter, field, **kwargs) -> dict:
-    return dict(MONEY) if isinstance(field, Money) else {}
+def _field_rules(converter, field, ret: dict, **kwargs) -> dict:
+    """Add what a tinyapp field enforces beyond its type (``openapi()`` in schemas/fields.py)."""
+    rules = field.openapi() if hasattr(field, "openapi") else {}
+    if "type" in rules and rules["type"] is None:  # e.g. money: a string or a whole number
+        rules = {k: v for k, v in rules.items() if k != "type"}
+        ret.pop("type", None)
+    return rules
 
 
 def _page_schema(item: type[Schema]) -> type[Schema]:
@@ -49,6 +52,7 @@ def _page_schema(item: type[Schema]) -> type[Schema]:
         "items": fields.List(fields.Nested(item)),
         "next_cursor": fields.String(allow_none=True, metadata={
             "description": "Pass as ?cursor= for the next page; null on the last page."}),
+        **getattr(item, "page_extras", {}),
     })
 
 
@@ -62,7 +66,7 @@ def build_spec(endpoints: list[Endpoint]) -> dict:
                        "/api/v1/auth/login plus the X-CSRF-Token header on changes. Errors "
                        "are application/problem+json (RFC 9457). Money is a decimal string "
                        "with two places.")})
-    plugin.converter.add_attribute_function(_money_type)
+    plugin.converter.add_attribute_function(_field_rules)
     spec.components.schema("Problem", schema=ProblemSchema)
     spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     spec.components.security_scheme("cookieAuth", {"type": "apiKey", "in": "cookie",
@@ -88,8 +92,11 @@ def _operation(endpoint: Endpoint, pages: dict) -> dict:
     if endpoint.query is not None:
         operation["parameters"].append({"in": "query", "schema": endpoint.query})
     if endpoint.consumes != "application/json":
+        body = {"type": "string"}
+        if endpoint.body_pattern:
+            body["pattern"] = endpoint.body_pattern
         operation["requestBody"] = {"required": True, "content": {
-            endpoint.consumes: {"schema": {"type": "string"}}}}
+            endpoint.consumes: {"schema": body}}}
     elif endpoint.body is not None:
         schema = endpoint.body
         if endpoint.patch:
@@ -123,6 +130,8 @@ def _success(endpoint: Endpoint, pages: dict) -> dict:
 
 def _error_statuses(endpoint: Endpoint) -> list[int]:
     statuses = {400, 503, *endpoint.errors}
+    if endpoint.query is not None and "cursor" in endpoint.query._declared_fields:
+        statuses.add(409)  # the cursor's row is gone
     if endpoint.permission != PUBLIC:
         statuses |= {401, 403}
     reads_body = endpoint.body is not None or endpoint.consumes != "application/json"

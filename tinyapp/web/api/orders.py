@@ -12,13 +12,13 @@ from tinyapp.schemas.sales import (
 )
 from tinyapp.services import orders
 from tinyapp.web.api.endpoint import Endpoint
-from tinyapp.web.auth import current_user
 
 
 def list_orders(query):
     """List orders (without their lines), filtered and sorted, one page at a time."""
     found = Order.listing(status=query["status"], customer_id=query["customer"],
-                          created_from=query["created_from"], created_to=query["created_to"])
+                          created_from=query["created_from"], created_to=query["created_to"],
+                          search=query["q"])
     return paginate(found, query["sort"], query["limit"], query["cursor"])
 
 
@@ -29,36 +29,36 @@ def get_order(order_id):
 
 def create_order(body):
     """Start a draft order; nothing is taken from stock until it is placed."""
-    order = orders.create_order(body, user=current_user())
+    order = orders.create_order(body)
     return _order(order.id)
 
 
 def update_order(order_id, body, version):
     """Change a draft order's customer, notes or lines."""
-    orders.update_order(order_id, body, version, user=current_user())
+    orders.update_order(order_id, body, version)
     return _order(order_id)
 
 
 def delete_order(order_id):
     """Delete a draft order (placed orders are cancelled instead)."""
-    orders.delete_order(order_id, user=current_user())
+    orders.delete_order(order_id)
 
 
 def place_order(order_id):
     """Place a draft: take stock for every line and fix the prices, or change nothing (409)."""
-    orders.place_order(order_id, user=current_user())
+    orders.place_order(order_id)
     return _order(order_id)
 
 
 def fulfill_order(order_id):
     """Mark a placed order as delivered."""
-    orders.fulfill_order(order_id, user=current_user())
+    orders.fulfill_order(order_id)
     return _order(order_id)
 
 
 def cancel_order(order_id):
     """Cancel a draft or placed order; a placed order's stock is returned."""
-    orders.cancel_order(order_id, user=current_user())
+    orders.cancel_order(order_id)
     return _order(order_id)
 
 
@@ -72,9 +72,10 @@ def _order(order_id: int) -> Order:
 ID = "/api/v1/orders/<order_id:int>"
 ENDPOINTS = [
     Endpoint("GET", "/api/v1/orders", list_orders, "orders:read", query=OrderListQuery,
-             response=OrderSummarySchema, many=True, cache_topics=("orders", "customers")),
+             response=OrderSummarySchema, many=True,
+             cached_reads=("orders", "customers", "search_documents", "search_terms")),
     Endpoint("POST", "/api/v1/orders", create_order, "orders:write", body=OrderCreateSchema,
-             response=OrderSchema, status=201),
+             response=OrderSchema, status=201, errors=(409,)),
     Endpoint("GET", ID, get_order, "orders:read", response=OrderSchema, errors=(404,)),
     Endpoint("PATCH", ID, update_order, "orders:write", body=OrderPatchSchema, patch=True,
              response=OrderSchema, errors=(404, 409)),

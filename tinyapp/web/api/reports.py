@@ -58,5 +58,6 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/reports/low-stock", low_stock_report, "reports:read",
              query=LimitQuery, response=LowStockSchema),
     Endpoint("GET", "/api/v1/search", search, "catalog:read", query=SearchQuery,
-             response=SearchResultSchema, cache_topics=("catalog", "customers")),
+             response=SearchResultSchema,
+             cached_reads=("products", "customers", "search_documents", "search_terms")),
 ]

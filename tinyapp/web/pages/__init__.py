@@ -13,6 +13,8 @@ from tinyapp.web.pages import (
     categories,
     customers,
     dashboard,
+    history,
+    imports,
     order_form,
     orders,
     products,
@@ -20,10 +22,11 @@ from tinyapp.web.pages import (
     session,
     system,
     users,
+    webhooks,
 )
 
 MODULES = [session, dashboard, products, categories, customers, order_form, orders, reports,
-           users, account, system]
+           imports, users, account, system, history, webhooks]
 
 
 def install(app: bottle.Bottle) -> None:

@@ -5,7 +5,7 @@ import datetime as dt
 import bottle
 from marshmallow import ValidationError
 
-from tinyapp.errors import AppError
+from tinyapp.errors import AppError, PermissionDenied
 from tinyapp.models import ApiToken, Session, utcnow
 from tinyapp.schemas.accounts import (
     PAGE_SIZES,
@@ -15,9 +15,11 @@ from tinyapp.schemas.accounts import (
 )
 from tinyapp.security.permissions import SIGNED_IN
 from tinyapp.services import accounts
-from tinyapp.web import auth
+from tinyapp.web import auth, formats
 from tinyapp.web.pages.forms import Form, flash, form_from_error, load_form, posted
 from tinyapp.web.pages.view import page, page_size, redirect
+
+PREFERENCES = ("page_size", "date_format")
 
 
 def show_account(status: int = 200, **forms):
@@ -29,8 +31,11 @@ def show_account(status: int = 200, **forms):
     tokens = list(ApiToken.select().where(ApiToken.user == who.user).order_by(ApiToken.id))
     return page("account.tpl", "Your account", section="account", sessions=sessions,
                 tokens=tokens, current_session_id=who.session.id if who.session else None,
-                page_sizes=PAGE_SIZES, status=status,
-                preferences=forms.get("preferences", Form({"page_size": page_size()})),
+                page_sizes=PAGE_SIZES, date_styles=formats.DATE_STYLES, status=status,
+                preferences=forms.get("preferences", Form({
+                    "page_size": page_size(),
+                    "date_format": (who.user.preferences or {}).get("date_format",
+                                                                    formats.DEFAULT_STYLE)})),
                 password=forms.get("password", Form()),
                 token=forms.get("token", Form()), new_token=forms.get("new_token"))
 
@@ -38,10 +43,10 @@ def show_account(status: int = 200, **forms):
 def save_preferences():
     """Store your preferences."""
     try:
-        data = load_form(PreferencesSchema, ("page_size",))
+        data = load_form(PreferencesSchema, PREFERENCES)
         accounts.set_preferences(auth.current_user(), data)
     except ValidationError as exc:
-        return show_account(422, preferences=form_from_error(exc, posted(("page_size",))))
+        return show_account(422, preferences=form_from_error(exc, posted(PREFERENCES)))
     flash("Your preferences are saved.")
     redirect("/account")
 
@@ -53,12 +58,15 @@ def change_password():
         data = load_form(PasswordChangeSchema, ("current_password", "new_password"))
         accounts.change_password(who.user, data["current_password"], data["new_password"],
                                  keep_session_id=who.session.id if who.session else None)
+    except PermissionDenied as exc:  # a wrong current password
+        return show_account(422, password=form_from_error(exc, {}))
     except ValidationError as exc:
         messages = exc.messages if isinstance(exc.messages, dict) else {}
         if "password" in messages:  # the policy speaks of "password": the new one here
             messages = {**messages, "new_password": messages.pop("password")}
         return show_account(422, password=form_from_error(ValidationError(messages), {}))
-    flash("Your password is changed. Other browsers were signed out.")
+    flash("Your password is changed. Other browsers were signed out and your API tokens "
+          "revoked.")
     redirect("/account")
 
 

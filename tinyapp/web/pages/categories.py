@@ -5,30 +5,26 @@ from marshmallow import ValidationError
 
 from tinyapp.errors import AppError
 from tinyapp.models import Category
-from tinyapp.pagination import paginate
 from tinyapp.schemas.catalog import CategorySchema
 from tinyapp.services import catalog
 from tinyapp.services.common import get_row
-from tinyapp.web.auth import current_user
 from tinyapp.web.pages.forms import Form, flash, form_from_error, load_form, posted
-from tinyapp.web.pages.view import page, page_size, query_args, redirect, url
+from tinyapp.web.pages.lists import list_page
+from tinyapp.web.pages.view import page, redirect
 
 
 def list_categories(form: Form | None = None, status: int = 200):
     """List categories by name, with the form to add one."""
-    cursor = query_args("cursor").get("cursor")
-    found = paginate(Category.select(), "name", page_size(), cursor)
+    listing = list_page(Category.select(), "name", "/categories", {}, default_sort="name")
     return page("categories.tpl", "Categories", section="categories",
-                categories=found.items, form=form or Form(), cursor=cursor,
-                next_link=url("/categories", cursor=found.next_cursor)
-                if found.next_cursor else "", first_link="/categories", status=status)
+                categories=listing.items, listing=listing, form=form or Form(), status=status)
 
 
 def create_category():
     """Add a category from the form."""
     try:
         data = load_form(CategorySchema, ("name",))
-        category = catalog.create_category(data["name"], user=current_user())
+        category = catalog.create_category(data["name"])
     except (ValidationError, AppError) as exc:
         return list_categories(_name_error(exc), status=422)
     flash(f"Category {category.name} added.")
@@ -47,7 +43,7 @@ def rename_category(category_id: int):
     category = get_row(Category, category_id)
     try:
         data = load_form(CategorySchema, ("name",))
-        catalog.rename_category(category_id, data["name"], user=current_user())
+        catalog.rename_category(category_id, data["name"])
     except (ValidationError, AppError) as exc:
         return page("category_form.tpl", f"Rename {category.name}", section="categories",
                     category=category, form=_name_error(exc), status=422)
@@ -69,7 +65,7 @@ def delete_category(category_id: int):
     """Delete an empty category."""
     category = get_row(Category, category_id)
     try:
-        catalog.delete_category(category_id, user=current_user())
+        catalog.delete_category(category_id)
     except AppError as exc:
         flash(exc.message, "error")
     else:

@@ -43,10 +43,18 @@ class Form:
         """Return the messages for one field as a sentence ("" when it is fine)."""
         return " ".join(_flatten(self.errors.get(name, [])))
 
-    def other_errors(self, shown: tuple[str, ...]) -> list[str]:
-        """Messages for fields the page has no input for, so nothing is silently lost."""
-        return [f"{name}: {message}" for name, messages in self.errors.items()
-                if name not in shown for message in _flatten(messages)]
+    def summary(self, labels: dict[str, str]) -> list[tuple[str, str]]:
+        """List every error as (link to its field, sentence) for the summary atop the form.
+
+        ``labels`` names the form's fields as the page shows them; an error about a
+        field the page has no input for is listed without a link, so none is lost.
+        """
+        items = []
+        for name, messages in self.errors.items():
+            label = labels.get(name) or name.replace("_id", "").replace("_", " ").capitalize()
+            href = f"#field-{name}" if name in labels else ""
+            items += [(href, f"{label}: {message}") for message in _flatten(messages)]
+        return items
 
 
 def posted(names: tuple[str, ...] | list[str]) -> dict[str, str]:
@@ -96,6 +104,32 @@ def form_from_error(exc: Exception, values: dict) -> Form:
             return Form(values, {name: [exc.message]})
         return Form(values, problem=exc.message)
     raise exc
+
+
+# -- someone else saved first --
+
+def was(values: dict) -> dict:
+    """The values a form started from, as hidden ``was-<name>`` fields travel with it.
+
+    They let a stale edit tell what the other person changed (saved now differs from
+    "was") from what this person changed (typed differs from "was").
+    """
+    return {f"was-{name}": value for name, value in values.items() if name != "version"}
+
+
+def merge_after_conflict(names: tuple[str, ...], saved: dict, typed: dict,
+                         message: str) -> tuple[Form, list[str]]:
+    """After a stale edit, keep what the person typed except where the other one saved.
+
+    Returns the form to show again (their saved value in each field they changed, what
+    this person typed in the others, and the current version) and the names of the
+    fields the other person changed, which the page lists with what was typed in each.
+    """
+    theirs = [name for name in names
+              if str(typed.get(f"was-{name}", "")) != str(saved.get(name, ""))]
+    values = {name: saved[name] if name in theirs else typed.get(name, "") for name in names}
+    values.update(was(saved), version=saved["version"])
+    return Form(values, problem=message), theirs
 
 
 def _flatten(messages) -> list[str]:

@@ -3,7 +3,7 @@
 import bottle
 from marshmallow import ValidationError
 
-from tinyapp.errors import NotAuthenticated, TooManyRequests
+from tinyapp.errors import Busy, NotAuthenticated, TooManyRequests
 from tinyapp.schemas.accounts import LoginSchema, SetupSchema
 from tinyapp.security.permissions import PUBLIC, SIGNED_IN
 from tinyapp.web import auth
@@ -33,9 +33,8 @@ def log_in():
     try:
         data = load_form(LoginSchema, LOGIN_FIELDS)
         auth.sign_in(data["email"], data["password"])
-    except (ValidationError, NotAuthenticated, TooManyRequests) as exc:
-        status = 429 if isinstance(exc, TooManyRequests) else (
-            401 if isinstance(exc, NotAuthenticated) else 422)
+    except (ValidationError, NotAuthenticated, TooManyRequests, Busy) as exc:
+        status = {TooManyRequests: 429, NotAuthenticated: 401, Busy: 503}.get(type(exc), 422)
         return page("login.tpl", "Sign in", form=form_from_error(exc, values), next=target,
                     status=status)
     redirect(target)
@@ -65,8 +64,10 @@ def set_up():
     except ValidationError as exc:
         return page("setup.tpl", "Set up tinyapp", form=form_from_error(
             exc, posted(("email", "name"))), token=token, status=422)
-    flash("Your admin account is ready. Sign in with it.")
-    redirect("/login")
+    auth.sign_in(data["email"], data["password"])  # the person who set it up is signed in
+    flash("Your admin account is ready, and you are signed in. Add your team on the Users "
+          "page.")
+    redirect("/")
 
 
 def install(app: bottle.Bottle) -> None:

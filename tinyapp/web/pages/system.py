@@ -6,8 +6,9 @@ import platform
 
 import bottle
 
-from tinyapp import __version__, backup, cache, db, migrations, querylog
+from tinyapp import __version__, backup, cache, db, demo, migrations, querylog
 from tinyapp.config import mask_url
+from tinyapp.errors import AppError
 from tinyapp.explain import explain
 from tinyapp.web import auth
 from tinyapp.web.pages.forms import flash
@@ -22,16 +23,19 @@ def show_system():
     backend = cache.current()
     slow = [{"at": dt.datetime.fromtimestamp(q.at, dt.UTC), "ms": q.ms, "sql": q.sql,
              "request_id": q.request_id, "plan": plan_of(q)} for q in querylog.slow_queries()]
-    looked_up = cache.stats.hits + cache.stats.misses
+    stats = backend.stats
+    looked_up = stats.hits + stats.misses
     return page("system.tpl", "System", section="system", app_version=__version__,
                 python_version=platform.python_version(),
                 engine=ENGINE_NAMES[db.current_engine()],
                 server_version=server_version(), database_url=mask_url(settings.DATABASE_URL),
-                pool=db.pool_status(), migrations=migrations.status(),
+                sqlite_warning=db.sqlite_library_warning()
+                if db.current_engine() == "sqlite" else None,
+                pool=db.current().pool_status(), migrations=migrations.status(),
                 cache_kind="Redis" if isinstance(backend, cache.RedisCache) else "memory",
-                cache_url=mask_url(settings.CACHE_URL), hits=cache.stats.hits,
-                misses=cache.stats.misses,
-                hit_rate=f"{100 * cache.stats.hits / looked_up:.0f}%" if looked_up else "–",
+                cache_url=mask_url(settings.CACHE_URL), hits=stats.hits,
+                misses=stats.misses,
+                hit_rate=f"{100 * stats.hits / looked_up:.0f}%" if looked_up else "–",
                 slow=slow, slow_ms=settings.SLOW_QUERY_MS,
                 backups=backup.list_backups(settings)[:15],
                 backup_age=backup_age_text(backup.last_backup_age_seconds(settings)),
@@ -52,6 +56,18 @@ def back_up_now():
     redirect("/system#backups")
 
 
+def load_demo_data():
+    """Fill an empty shop with the small demo data, to look around (admins)."""
+    try:
+        counts = demo.load_demo("small")
+    except AppError as exc:
+        flash(exc.message, "error")
+        redirect("/")
+    flash(f"Demo data loaded: {counts['products']} products, {counts['customers']} customers "
+          f"and {counts['orders']} orders.")
+    redirect("/")
+
+
 def schedule_text(settings) -> str:
     """Say when tinyapp backs up by itself and how many backups it keeps."""
     keep = f"the newest {settings.BACKUP_KEEP} are kept"
@@ -63,9 +79,9 @@ def schedule_text(settings) -> str:
 
 
 def backup_age_text(seconds: float | None) -> str:
-    """Say how old the newest backup is, in words."""
+    """Say how old the newest backup is, in words ("" when there is none)."""
     if seconds is None:
-        return "no backup yet"
+        return ""
     if seconds < 3600:
         return f"{int(seconds // 60)} minutes ago"
     if seconds < 2 * 86400:
@@ -85,7 +101,7 @@ def plan_of(query: querylog.SlowQuery) -> list[str]:
 
 def server_version() -> str:
     """The database server's version as peewee saw it when connecting (e.g. '16.4')."""
-    version = db.database.obj.server_version
+    version = db.current().peewee.server_version
     if isinstance(version, int):  # PostgreSQL: 160004 means 16.4
         return f"{version // 10000}.{version % 10000}"
     if isinstance(version, tuple):
@@ -97,3 +113,4 @@ def install(app: bottle.Bottle) -> None:
     """Add this area's pages to the app."""
     app.route("/system", "GET", show_system, permission="system:manage")
     app.route("/system/backups", "POST", back_up_now, permission="backups:manage")
+    app.route("/system/demo", "POST", load_demo_data, permission="system:manage")

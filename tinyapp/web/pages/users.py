@@ -5,13 +5,14 @@ from marshmallow import ValidationError
 
 from tinyapp.errors import AppError
 from tinyapp.models import User
-from tinyapp.pagination import paginate
 from tinyapp.schemas.accounts import UserCreateSchema, UserPatchSchema
 from tinyapp.services import accounts
 from tinyapp.services.common import get_row
 from tinyapp.web.auth import current_user
 from tinyapp.web.pages.forms import Form, flash, form_from_error, load_form, posted
-from tinyapp.web.pages.view import page, page_size, query_args, redirect, url
+from tinyapp.web.pages.history import recent_changes
+from tinyapp.web.pages.lists import list_page
+from tinyapp.web.pages.view import page, redirect
 
 CREATE_FIELDS = ("email", "name", "role", "password")
 EDIT_FIELDS = ("name", "role")
@@ -22,11 +23,8 @@ ROLE_CHOICES = [("viewer", "Viewer: sees everything, changes nothing"),
 
 def list_users():
     """List every user by e-mail address."""
-    cursor = query_args("cursor").get("cursor")
-    found = paginate(User.select(), "email", page_size(), cursor)
-    return page("users.tpl", "Users", section="users", users=found.items, cursor=cursor,
-                next_link=url("/users", cursor=found.next_cursor) if found.next_cursor
-                else "", first_link="/users")
+    listing = list_page(User.select(), "email", "/users", {}, default_sort="email")
+    return page("users.tpl", "Users", section="users", users=listing.items, listing=listing)
 
 
 def new_user_form():
@@ -102,7 +100,7 @@ def _new_page(form: Form, status: int = 200) -> str:
 
 def _edit_page(user: User, form: Form, status: int = 200) -> str:
     return page("user.tpl", user.name, section="users", user=user, form=form,
-                roles=ROLE_CHOICES, status=status)
+                roles=ROLE_CHOICES, status=status, changes=recent_changes("user", user.id))
 
 
 

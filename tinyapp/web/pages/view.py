@@ -3,15 +3,12 @@ what they may do (``can("catalog:write")``), the CSRF token for forms, flash mes
 and the formatting helpers the templates share.
 """
 
-import datetime as dt
-from decimal import Decimal
 from typing import NoReturn
 from urllib.parse import urlencode
 
 import bottle
 
-from tinyapp.security import permissions
-from tinyapp.web import auth
+from tinyapp.web import auth, formats
 from tinyapp.web.pages.forms import take_flashes
 from tinyapp.web.render import render
 
@@ -19,15 +16,24 @@ DEFAULT_PAGE_SIZE = 20
 
 
 def page(template: str, title: str, section: str = "", status: int = 200, **context) -> str:
-    """Render templates/<template> in the layout; ``section`` marks the current nav link."""
+    """Render templates/<template> in the layout; ``section`` marks the current nav link.
+
+    A page sent back with a problem (status 400 and up: a form with errors, a refusal)
+    gets a title starting "Error:", the first thing a screen reader says.
+    """
+    heading = title
+    if status >= 400:
+        title = f"Error: {title}"
     who = auth.identity()
     user = who.user if who else None
     bottle.response.status = status
     bottle.response.set_header("Cache-Control", "no-store")  # pages show private data
-    return render(template, title=title, section=section, me=user,
-                  can=lambda action: permissions.allowed(user.role if user else None, action),
+    return render(template, title=title, heading=heading, section=section, me=user,
+                  can=auth.can,
                   csrf_token=who.session.csrf_token if who and who.session else "",
-                  flashes=take_flashes(), enhance=True, money=money, when=when, day=day, url=url,
+                  flashes=take_flashes(), enhance=True, money=formats.money, number=formats.number,
+                  when=formats.when,
+                  day=formats.day, period=formats.period, currency=formats.currency(), url=url,
                   **context)
 
 
@@ -60,21 +66,6 @@ def url(path: str, **params) -> str:
     """Build a link with a query string, leaving out empty parameters."""
     kept = {key: value for key, value in params.items() if value not in (None, "", False)}
     return f"{path}?{urlencode(kept)}" if kept else path
-
-
-def money(amount: Decimal | str | None) -> str:
-    """Format an amount as 1,234.50."""
-    return "" if amount is None else f"{Decimal(amount):,.2f}"
-
-
-def when(moment: dt.datetime | None) -> str:
-    """Format a time as '24 Nov 2026, 14:05' (UTC, as stored)."""
-    return "" if moment is None else moment.astimezone(dt.UTC).strftime("%d %b %Y, %H:%M")
-
-
-def day(moment: dt.datetime | dt.date | None) -> str:
-    """Format a date as '24 Nov 2026'."""
-    return "" if moment is None else moment.strftime("%d %b %Y")
 
 
 def redirect(location: str) -> NoReturn:

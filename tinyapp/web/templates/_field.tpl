@@ -10,7 +10,8 @@
 % attrs += [("aria-describedby", described)] if described else []
 % attrs += [("aria-required", "true")] if get("required", False) else []
 % attrs += [(key, get(key)) for key in ("autocomplete", "inputmode", "list", "placeholder") if get(key)]
-<div class="field{{' has-error' if message else ''}} field-{{kind}}">
+% attrs += [("data-live-results", get("live"))] if get("live") else []  # app.js searches as you type
+<div class="field{{' has-error' if message else ''}} field-{{kind}}{{' field-narrow' if get('narrow') else ''}}">
   % if kind == "checkbox":
   <input type="checkbox" id="{{field_id}}" name="{{name}}" value="on"
     % for key, value in attrs:
@@ -45,7 +46,7 @@
     % for key, value in attrs:
     {{key}}="{{value}}"
     % end
-  >
+    {{'autofocus' if get('autofocus') else ''}}>
   % end
   % end
   % if hint:

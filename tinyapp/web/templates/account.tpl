@@ -16,15 +16,17 @@
 <div class="columns">
   <section class="card" id="preferences">
     <h2>Preferences</h2>
+    % include("_problem.tpl", form=preferences, fields={"page_size": "Rows per page in lists", "date_format": "Dates"})
     <form id="preferences-form" method="post" action="/account/preferences" novalidate>
       % include("_csrf.tpl")
       % include("_field.tpl", form=preferences, name="page_size", label="Rows per page in lists", type="select", options=[(n, n) for n in page_sizes])
+      % include("_field.tpl", form=preferences, name="date_format", label="Dates", type="select", options=[(key, style.label) for key, style in date_styles.items()], hint="How every page writes dates. Times are in UTC.")
       <button type="submit" class="button">Save preferences</button>
     </form>
   </section>
   <section class="card" id="password">
     <h2>Change your password</h2>
-    % include("_problem.tpl", form=password, shown=("current_password", "new_password"))
+    % include("_problem.tpl", form=password, fields={"current_password": "Current password", "new_password": "New password"})
     <form id="password-form" method="post" action="/account/password" novalidate>
       % include("_csrf.tpl")
       % include("_field.tpl", form=password, name="current_password", label="Current password", type="password", autocomplete="current-password", required=True)
@@ -43,17 +45,16 @@
     </form>
     % end
   </div>
-  <div class="table-wrap" tabindex="0">
-  <table>
+  <table class="list stack">
     <caption class="visually-hidden">Your sessions</caption>
     <thead><tr><th scope="col">Browser</th><th scope="col" class="optional">Address</th><th scope="col" class="optional">Signed in</th><th scope="col">Last seen</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
     <tbody>
     % for session in sessions:
       <tr>
-        <td class="clip">{{session.user_agent[:80] or "unknown"}}</td>
-        <td class="optional">{{session.ip or "—"}}</td>
-        <td class="optional">{{when(session.created_at)}}</td>
-        <td>{{when(session.last_seen_at)}}</td>
+        <td class="clip cell-main">{{session.user_agent[:80] or "unknown"}}</td>
+        <td class="optional" data-label="Address">{{session.ip or "—"}}</td>
+        <td class="optional" data-label="Signed in">{{when(session.created_at)}}</td>
+        <td data-label="Last seen">{{when(session.last_seen_at)}}</td>
         <td class="row-actions">
           % if session.id == current_session_id:
           <span class="status status-placed">this browser</span>
@@ -68,34 +69,32 @@
     % end
     </tbody>
   </table>
-  </div>
 </section>
 <section class="card" id="tokens">
   <h2>API tokens</h2>
   <p class="muted">For scripts that use the <a href="/api/docs">JSON API</a>. A token acts as you, with your role.</p>
   % if tokens:
-  <div class="table-wrap" tabindex="0">
-  <table>
+  <table class="list stack">
     <caption class="visually-hidden">Your API tokens</caption>
     <thead><tr><th scope="col">Name</th><th scope="col" class="optional">Starts with</th><th scope="col" class="optional">Created</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
     <tbody>
     % for t in tokens:
       <tr>
-        <td>{{t.name}}</td>
-        <td class="optional"><code>{{t.prefix}}…</code></td>
-        <td class="optional">{{day(t.created_at)}}</td>
-        <td>{{when(t.last_used_at) or "never"}}</td>
-        <td>{{day(t.expires_at) or "never"}}</td>
+        <td class="cell-main">{{t.name}}</td>
+        <td class="optional" data-label="Starts with"><code>{{t.prefix}}…</code></td>
+        <td class="optional" data-label="Created">{{day(t.created_at)}}</td>
+        <td data-label="Last used">{{when(t.last_used_at) or "never"}}</td>
+        <td data-label="Expires">{{day(t.expires_at) or "never"}}</td>
         <td class="row-actions"><a href="/account/tokens/{{t.id}}/revoke" class="danger-link">Revoke<span class="visually-hidden"> {{t.name}}</span></a></td>
       </tr>
     % end
     </tbody>
   </table>
-  </div>
   % else:
   <p class="empty">You have no API tokens.</p>
   % end
   <h3>Create a token</h3>
+  % include("_problem.tpl", form=token, fields={"name": "Name", "expires_in_days": "Expires after (days)"})
   <form id="token-form" method="post" action="/account/tokens" class="inline-fields" novalidate>
     % include("_csrf.tpl")
     % include("_field.tpl", form=token, name="name", label="Name", required=True, autocomplete="off", hint="What it is for, e.g. nightly export")

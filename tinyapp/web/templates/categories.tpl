@@ -3,6 +3,7 @@
 % if can("catalog:write"):
 <section class="card">
   <h2>Add a category</h2>
+  % include("_problem.tpl", form=form, fields={"name": "Name"})
   <form id="category-form" method="post" action="/categories" class="inline-fields" novalidate>
     % include("_csrf.tpl")
     % include("_field.tpl", form=form, name="name", label="Name", required=True, autocomplete="off")
@@ -12,8 +13,7 @@
 % end
 <section class="card">
   % if categories:
-  <div class="table-wrap" tabindex="0">
-  <table>
+  <table class="list stack">
     <caption class="visually-hidden">Categories</caption>
     <thead><tr><th scope="col">Name</th><th scope="col">Added</th>
       % if can("catalog:write"):
@@ -23,8 +23,8 @@
     <tbody>
     % for category in categories:
       <tr>
-        <td><a href="/products?category={{category.id}}">{{category.name}}</a></td>
-        <td>{{day(category.created_at)}}</td>
+        <td class="cell-main"><a href="/products?category={{category.id}}">{{category.name}}</a></td>
+        <td data-label="Added">{{day(category.created_at)}}</td>
         % if can("catalog:write"):
         <td class="row-actions">
           <a href="/categories/{{category.id}}/edit">Rename<span class="visually-hidden"> {{category.name}}</span></a>
@@ -35,9 +35,8 @@
     % end
     </tbody>
   </table>
-  </div>
-  % include("_pager.tpl")
+  % include("_pager.tpl", listing=listing, noun="categories", one="category")
   % else:
-  <p class="empty">No categories yet.</p>
+  <p class="empty">No categories yet. Categories group products in the list and in the reports.</p>
   % end
 </section>

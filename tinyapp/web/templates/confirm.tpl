@@ -1,7 +1,7 @@
 % rebase("layout.tpl")
 % # Confirm a destructive action: works without JavaScript (a page, then a POST).
 <section class="card confirm">
-  <h1>{{title}}</h1>
+  <h1>{{heading}}</h1>
   <p class="lead">{{question}}</p>
   % if get("detail"):
   <p>{{detail}}</p>

@@ -39,26 +39,37 @@
   </section>
 </div>
 <section class="card">
-  <h2>Orders</h2>
+  <div class="card-head">
+    <h2>Orders</h2>
+    % if orders:
+    <a href="{{url('/orders', customer=customer.id)}}">Search and filter them in the order list</a>
+    % end
+  </div>
   % if orders:
-  <div class="table-wrap" tabindex="0">
-  <table>
+  <table class="list stack">
     <caption class="visually-hidden">Orders of {{customer.name}}, newest first</caption>
     <thead><tr><th scope="col">Order</th><th scope="col" class="optional">Created</th><th scope="col">Status</th><th scope="col" class="num">Total</th></tr></thead>
     <tbody>
     % for order in orders:
       <tr>
-        <td class="nowrap"><a href="/orders/{{order.id}}">{{order.number}}</a></td>
-        <td class="optional">{{when(order.created_at)}}</td>
-        <td><span class="status status-{{order.status}}">{{order.status}}</span></td>
-        <td class="num">{{money(order.total)}}</td>
+        <td class="nowrap cell-main"><a href="/orders/{{order.id}}">{{order.number}}</a></td>
+        <td class="optional" data-label="Created">{{when(order.created_at)}}</td>
+        <td data-label="Status"><span class="status status-{{order.status}}">{{order.status}}</span></td>
+        <td class="num" data-label="Total">{{money(order.total)}}</td>
       </tr>
     % end
     </tbody>
   </table>
-  </div>
-  % include("_pager.tpl")
+  % include("_pager.tpl", listing=listing, noun="orders")
   % else:
-  <p class="empty">No orders yet.</p>
+  <p class="empty">No orders yet.
+  % if can("orders:write") and customer.is_active:
+  <a href="/orders/new?customer={{customer.id}}">Start their first order</a>.
   % end
+  </p>
+  % end
+</section>
+<section class="card" id="history">
+  <h2>Recent changes</h2>
+  % include("_history.tpl", changes=changes, more_link="/customers/" + str(customer.id) + "/history")
 </section>

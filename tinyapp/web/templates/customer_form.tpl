@@ -4,25 +4,29 @@
 <a href="/customers/{{customer.id}}">{{customer.name}}</a> /
 % end
 </p>
-<h1>{{title}}</h1>
+<h1>{{heading}}</h1>
 <section class="card form-card">
-  % include("_problem.tpl", shown=("name", "email", "phone", "address", "notes", "version"))
+  % include("_problem.tpl", fields={"name": "Name", "email": "E-mail", "phone": "Phone", "address": "Address", "notes": "Notes"})
   % if theirs:
-  <div class="conflict">
-    <p>The form below now shows the customer as saved. What you had typed:</p>
+  % labels = {"name": "Name", "email": "E-mail", "phone": "Phone", "address": "Address", "notes": "Notes"}
+  <div class="conflict" id="conflict">
+    <h2>Changed by someone else meanwhile</h2>
     <dl class="facts">
-      % for name, value in theirs.items():
-      % if name != "version" and str(value) != form.value(name):
-      <dt>{{name.capitalize()}}</dt><dd>{{value or "(empty)"}}</dd>
-      % end
+      % for name in theirs:
+      <dt>{{labels[name]}}</dt>
+      <dd>saved as <strong>{{form.value(name) or "(empty)"}}</strong> · you typed <strong>{{typed.get(name, "") or "(empty)"}}</strong></dd>
       % end
     </dl>
+    <p>Your other changes are still in the form.</p>
   </div>
   % end
   <form id="customer-form" method="post" action="{{'/customers/%d' % customer.id if customer else '/customers'}}" novalidate>
     % include("_csrf.tpl")
     % if customer:
     <input type="hidden" name="version" value="{{form.value('version')}}">
+    % for name in fields:
+    <input type="hidden" name="was-{{name}}" value="{{form.value('was-' + name)}}">
+    % end
     % end
     <div class="grid-2">
       % include("_field.tpl", form=form, name="name", label="Name", required=True, autocomplete="off")

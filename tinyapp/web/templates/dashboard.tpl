@@ -17,15 +17,37 @@
   % end
 </div>
 % end
+% if empty_shop:
+<section class="card empty-state">
+  <h2>Welcome: your shop is empty</h2>
+  <p>Start with the products you sell, then your customers; orders come after.</p>
+  <div class="actions">
+    % if can("catalog:write"):
+    <a class="button" href="/products/new">Add the first product</a>
+    <a class="button button-quiet" href="/imports/products">Import products from CSV</a>
+    % end
+    % if can("customers:write"):
+    <a class="button button-quiet" href="/customers/new">Add a customer</a>
+    % end
+  </div>
+  % if can("system:manage"):
+  <form id="demo-form" method="post" action="/system/demo" class="actions">
+    % include("_csrf.tpl")
+    <p class="muted">Or look around first with a small shop's year of demo data (48 products, 30 customers, 700 orders).</p>
+    <button type="submit" class="button button-quiet">Load demo data</button>
+  </form>
+  % end
+</section>
+% end
 <section class="stats" aria-label="Key figures">
   <div class="stat card">
     <h2 class="stat-label">Sales today</h2>
-    <p class="stat-value">{{money(today["total_amount"])}}</p>
+    <p class="stat-value">{{number(today["total_amount"])}} <span class="currency-code">{{currency}}</span></p>
     <p class="stat-note">{{today["total_orders"]}} order{{"" if today["total_orders"] == 1 else "s"}}</p>
   </div>
   <div class="stat card">
     <h2 class="stat-label">This month</h2>
-    <p class="stat-value">{{money(month["total_amount"])}}</p>
+    <p class="stat-value">{{number(month["total_amount"])}} <span class="currency-code">{{currency}}</span></p>
     <p class="stat-note">{{month["total_orders"]}} order{{"" if month["total_orders"] == 1 else "s"}}</p>
   </div>
   <div class="stat card">
@@ -56,23 +78,26 @@
       <a href="/orders">All orders</a>
     </div>
     % if recent:
-    <div class="table-wrap" tabindex="0">
-    <table>
+    <table class="list stack">
+      <caption class="visually-hidden">Recent orders</caption>
       <thead><tr><th scope="col">Order</th><th scope="col">Customer</th><th scope="col" class="optional">Status</th><th scope="col" class="num">Total</th></tr></thead>
       <tbody>
       % for order in recent:
         <tr>
-          <td class="nowrap"><a href="/orders/{{order.id}}">{{order.number}}</a></td>
-          <td>{{order.customer.name}}</td>
-          <td class="optional"><span class="status status-{{order.status}}">{{order.status}}</span></td>
-          <td class="num">{{money(order.total)}}</td>
+          <td class="nowrap cell-main"><a href="/orders/{{order.id}}">{{order.number}}</a></td>
+          <td data-label="Customer">{{order.customer.name}}</td>
+          <td class="optional" data-label="Status"><span class="status status-{{order.status}}">{{order.status}}</span></td>
+          <td class="num" data-label="Total">{{money(order.total)}}</td>
         </tr>
       % end
       </tbody>
     </table>
-    </div>
     % else:
-    <p class="empty">No orders yet.</p>
+    <p class="empty">No orders yet.
+      % if can("orders:write"):
+      <a href="/orders/new">Start the first one</a>.
+      % end
+    </p>
     % end
   </section>
   <section class="card">
@@ -81,22 +106,25 @@
       <a href="/products?low_stock=on">See all</a>
     </div>
     % if low_stock:
-    <div class="table-wrap" tabindex="0">
-    <table>
+    <table class="list stack">
+      <caption class="visually-hidden">Products at or below their reorder level</caption>
       <thead><tr><th scope="col">Product</th><th scope="col" class="num">In stock</th><th scope="col" class="num optional">Reorder at</th></tr></thead>
       <tbody>
       % for item in low_stock:
         <tr>
-          <td><a href="/products/{{item['id']}}">{{item["name"]}}</a> <span class="sku">{{item["sku"]}}</span></td>
-          <td class="num">{{item["stock"]}}</td>
-          <td class="num optional">{{item["reorder_level"]}}</td>
+          <td class="cell-main"><a href="/products/{{item['id']}}">{{item["name"]}}</a> <span class="sku">{{item["sku"]}}</span></td>
+          <td class="num" data-label="In stock">{{item["stock"]}}</td>
+          <td class="num optional" data-label="Reorder at">{{item["reorder_level"]}}</td>
         </tr>
       % end
       </tbody>
     </table>
-    </div>
+    % else:
+    % if empty_shop:
+    <p class="empty">No products yet.</p>
     % else:
     <p class="empty">Every product is above its reorder level.</p>
+    % end
     % end
   </section>
 </div>

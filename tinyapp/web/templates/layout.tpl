@@ -30,6 +30,7 @@
         %          ("orders", "/orders", "Orders", "orders:read"),
         %          ("reports", "/reports", "Reports", "reports:read"),
         %          ("users", "/users", "Users", "users:manage"),
+        %          ("history", "/history", "Journal", "journal:read"),
         %          ("system", "/system", "System", "system:manage")]
         % for key, href, label, action in links:
           % if can(action):

@@ -2,7 +2,7 @@
 <section class="auth-card card">
   <h1>Sign in</h1>
   <p class="muted">Welcome back. Sign in to manage products, customers and orders.</p>
-  % include("_problem.tpl", shown=("email", "password"))
+  % include("_problem.tpl", fields={"email": "E-mail address", "password": "Password"})
   <form id="login-form" method="post" action="/login" novalidate>
     <input type="hidden" name="next" value="{{next}}">
     % include("_field.tpl", form=form, name="email", label="E-mail address", type="email", autocomplete="username", required=True)

@@ -27,6 +27,7 @@
         % end
       </dd>
       <dt>Reorder at</dt><dd>{{product.reorder_level}}</dd>
+      <dt>Barcode</dt><dd>{{product.barcode or "None"}}</dd>
       <dt>Category</dt><dd>{{product.category.name if product.category_id else "None"}}</dd>
       <dt>Last changed</dt><dd>{{when(product.updated_at)}}</dd>
     </dl>
@@ -48,44 +49,55 @@
   </section>
 </div>
 % if can("catalog:write") and product.is_active:
-<section class="card" id="adjust">
-  <h2>Adjust stock</h2>
-  <p class="muted">For a stock count, a delivery or breakage. Orders change stock by themselves.</p>
-  % include("_problem.tpl", form=adjust, shown=("delta", "reason"))
-  <form id="adjust-form" method="post" action="/products/{{product.id}}/stock" class="inline-fields" novalidate>
+<section class="card" id="stock">
+  <h2>Change the stock</h2>
+  <p class="muted">Orders change the stock by themselves. Use this for a stock count, a delivery, or breakage.</p>
+  % include("_problem.tpl", form=stock_form, fields={"action": "What happened", "quantity": "Quantity", "reason": "Reason"})
+  <form id="stock-form" method="post" action="/products/{{product.id}}/stock" novalidate>
     % include("_csrf.tpl")
-    % include("_field.tpl", form=adjust, name="delta", label="Change", inputmode="numeric", hint="e.g. 12 or -3", required=True)
-    % include("_field.tpl", form=adjust, name="reason", label="Reason", hint="e.g. delivery from supplier", required=True)
-    <div class="field field-button"><button type="submit" class="button">Save change</button></div>
+    % include("_choices.tpl", form=stock_form, name="action", legend="What happened", options=[("count", "Counted the shelf", "The stock becomes the number you counted; a count that matches is recorded as a check."), ("receive", "Received", "A delivery or a return: adds to the stock."), ("remove", "Removed", "Broken, lost or used: takes from the stock.")])
+    <div class="inline-fields">
+      % include("_field.tpl", form=stock_form, name="quantity", label="Quantity", inputmode="numeric", autocomplete="off", hint="Counted: how many are there now. Received or removed: how many.", required=True)
+      % include("_field.tpl", form=stock_form, name="reason", label="Reason", autocomplete="off", hint="e.g. monthly count, delivery 4711, dropped", required=True)
+      <div class="field field-button"><button type="submit" class="button">Save</button></div>
+    </div>
   </form>
 </section>
 % end
 <section class="card" id="movements">
   <h2>Stock history</h2>
   % if movements:
-  <div class="table-wrap" tabindex="0">
-  <table>
+  <table class="list stack">
     <caption class="visually-hidden">Stock movements of {{product.name}}, newest first</caption>
-    <thead><tr><th scope="col">When</th><th scope="col">Reason</th><th scope="col" class="num">Change</th></tr></thead>
+    <thead><tr><th scope="col">When</th><th scope="col">Reason</th><th scope="col" class="optional">By</th><th scope="col" class="num">Change</th><th scope="col" class="num">Stock after</th></tr></thead>
     <tbody>
-    % for move in movements:
+    % for move, balance in movements:
       <tr>
-        <td class="nowrap">{{when(move.created_at)}}</td>
-        <td>
+        <td class="nowrap cell-main">{{when(move.created_at)}}</td>
+        <td data-label="Reason">
           % if move.order_id:
           <a href="/orders/{{move.order_id}}">{{move.reason}}</a>
           % else:
           {{move.reason}}
           % end
         </td>
-        <td class="num delta {{'delta-in' if move.delta > 0 else 'delta-out'}}">{{f"{move.delta:+d}"}}</td>
+        <td class="optional" data-label="By">{{move.user.name if move.user_id else "—"}}</td>
+        % if move.delta == 0:
+        <td class="num delta" data-label="Change">0 <span class="status">check</span></td>
+        % else:
+        <td class="num delta {{'delta-in' if move.delta > 0 else 'delta-out'}}" data-label="Change">{{f"{move.delta:+d}"}}</td>
+        % end
+        <td class="num" data-label="Stock after">{{balance}}</td>
       </tr>
     % end
     </tbody>
   </table>
-  </div>
-  % include("_pager.tpl")
+  % include("_pager.tpl", listing=listing, noun="movements")
   % else:
   <p class="empty">No stock movements yet.</p>
   % end
+</section>
+<section class="card" id="history">
+  <h2>Recent changes</h2>
+  % include("_history.tpl", changes=changes, more_link="/products/" + str(product.id) + "/history")
 </section>

@@ -4,29 +4,36 @@
 <a href="/products/{{product.id}}">{{product.name}}</a> /
 % end
 </p>
-<h1>{{title}}</h1>
+<h1>{{heading}}</h1>
 <section class="card form-card">
-  % include("_problem.tpl", shown=("sku", "name", "description", "category_id", "price", "stock", "reorder_level", "version"))
+  % include("_problem.tpl", fields={"sku": "SKU", "name": "Name", "barcode": "Barcode", "price": "Price", "category_id": "Category", "stock": "Opening stock", "reorder_level": "Reorder level", "description": "Description"})
   % if theirs:
-  <div class="conflict">
-    <p>The form below now shows the product as it is saved. What you had typed:</p>
+  % labels = {"sku": "SKU", "name": "Name", "barcode": "Barcode", "description": "Description", "category_id": "Category", "price": "Price", "reorder_level": "Reorder level"}
+  % category_names = {str(c.id): c.name for c in categories}
+  % shown = lambda name, value: (category_names.get(str(value), "No category") if name == "category_id" else str(value)) or "(empty)"
+  <div class="conflict" id="conflict">
+    <h2>Changed by someone else meanwhile</h2>
     <dl class="facts">
-      % for name, value in theirs.items():
-      % if name != "version" and str(value) != form.value(name):
-      <dt>{{name.replace("_id", "").replace("_", " ").capitalize()}}</dt><dd>{{value or "(empty)"}}</dd>
-      % end
+      % for name in theirs:
+      <dt>{{labels[name]}}</dt>
+      <dd>saved as <strong>{{shown(name, form.value(name))}}</strong> · you typed <strong>{{shown(name, typed.get(name, ""))}}</strong></dd>
       % end
     </dl>
+    <p>Your other changes are still in the form.</p>
   </div>
   % end
   <form id="product-form" method="post" action="{{'/products/%d' % product.id if product else '/products'}}" novalidate>
     % include("_csrf.tpl")
     % if product:
     <input type="hidden" name="version" value="{{form.value('version')}}">
+    % for name in fields:
+    <input type="hidden" name="was-{{name}}" value="{{form.value('was-' + name)}}">
+    % end
     % end
     <div class="grid-2">
       % include("_field.tpl", form=form, name="sku", label="SKU", required=True, autocomplete="off", hint="Letters, digits, '.', '_' or '-'; stored in capitals.")
       % include("_field.tpl", form=form, name="name", label="Name", required=True, autocomplete="off")
+      % include("_field.tpl", form=form, name="barcode", label="Barcode", autocomplete="off", inputmode="numeric", hint="Optional: scan it or type the digits under the bars (EAN, UPC).")
       % include("_field.tpl", form=form, name="price", label="Price", required=True, inputmode="decimal", hint="e.g. 12.50")
       % include("_field.tpl", form=form, name="category_id", label="Category", type="select", options=[("", "No category")] + [(c.id, c.name) for c in categories])
       % if not product:

@@ -2,7 +2,7 @@
 <section class="auth-card card">
   <h1>Welcome to tinyapp</h1>
   <p class="muted">Create the first administrator account. This link works once: after this, everyone signs in on the sign-in page.</p>
-  % include("_problem.tpl", shown=("email", "name", "password"))
+  % include("_problem.tpl", fields={"email": "E-mail address", "name": "Your name", "password": "Password"})
   <form id="setup-form" method="post" action="/setup" novalidate>
     <input type="hidden" name="token" value="{{token}}">
     % include("_field.tpl", form=form, name="name", label="Your name", autocomplete="name", required=True)

@@ -18,7 +18,7 @@
   </div>
 </div>
 <section class="card form-card">
-  % include("_problem.tpl", shown=("name", "role"))
+  % include("_problem.tpl", fields={"name": "Name", "role": "Role"})
   <form id="user-form" method="post" action="/users/{{user.id}}" novalidate>
     % include("_csrf.tpl")
     % include("_field.tpl", form=form, name="name", label="Name", required=True, autocomplete="off")
@@ -28,4 +28,8 @@
       <a class="button button-quiet" href="/users">Back to users</a>
     </div>
   </form>
+</section>
+<section class="card" id="history">
+  <h2>Recent changes</h2>
+  % include("_history.tpl", changes=changes, more_link="/users/" + str(user.id) + "/history")
 </section>

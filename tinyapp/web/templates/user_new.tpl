@@ -2,7 +2,7 @@
 <p class="breadcrumb"><a href="/users">Users</a> /</p>
 <h1>Add a user</h1>
 <section class="card form-card">
-  % include("_problem.tpl", shown=("email", "name", "role", "password"))
+  % include("_problem.tpl", fields={"email": "E-mail address", "name": "Name", "role": "Role", "password": "First password"})
   <form id="user-form" method="post" action="/users" novalidate>
     % include("_csrf.tpl")
     <div class="grid-2">

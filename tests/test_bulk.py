@@ -1,0 +1,40 @@
+"""Many rows at once (tinyapp/bulk.py), on every engine: the rows stored are exactly
+what peewee's own insert_many stores."""
+
+import datetime as dt
+from decimal import Decimal
+
+from tinyapp import bulk, db
+from tinyapp.models import Category, Change, Product
+from tinyapp.unit_of_work import values_of
+
+
+def stored(model) -> list[dict]:
+    return [values_of(row) for row in model.select().order_by(model.id)]
+
+
+def test_an_insert_stores_what_insert_many_stores_defaults_included(database):
+    at = dt.datetime(2026, 3, 4, 5, 6, 7, 890123)
+    with db.database.connection_context(), db.transaction():
+        tools = Category.create(name="Tools")
+        rows = [{"sku": f"B-{n}", "name": f"Bulk {n}", "price": Decimal("1.50") * n,
+                 "category": tools if n % 2 else tools.id, "stock": n,
+                 "is_active": bool(n % 3), "created_at": at, "updated_at": at}
+                for n in range(1, 1201)]  # three batches, the last a short one
+        bulk.insert(Product, rows)
+        by_bulk = stored(Product)
+        Product.delete().execute()
+        Product.insert_many(rows).execute()
+        by_peewee = stored(Product)
+    assert len(by_bulk) == 1200
+    assert by_bulk == by_peewee
+
+
+def test_json_values_and_nothing_at_all(database):
+    with db.database.connection_context(), db.transaction():
+        bulk.insert(Change, [{"at": dt.datetime.now(dt.UTC), "entity": "product",
+                              "entity_id": "1", "action": "update",
+                              "changes": {"name": ["Á", "B"]}, "details": {}}])
+        bulk.insert(Change, [])
+        change = Change.get()
+    assert change.changes == {"name": ["Á", "B"]}
