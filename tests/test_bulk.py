@@ -38,3 +38,14 @@ def test_json_values_and_nothing_at_all(database):
         bulk.insert(Change, [])
         change = Change.get()
     assert change.changes == {"name": ["Á", "B"]}
+
+
+def test_one_row_inserted_says_its_new_id_as_peewee_would(database):
+    with db.database.connection_context(), db.transaction():
+        first = bulk.insert_one(Category, {"name": "Tools"})
+        second = bulk.insert_one(Category, {"name": "Garden"})
+        by_peewee = Category.create(name="Kitchen").id
+        names = dict(Category.select(Category.id, Category.name).tuples())
+    assert names == {first: "Tools", second: "Garden", by_peewee: "Kitchen"}
+    assert first < second < by_peewee
+

@@ -111,3 +111,34 @@ def test_a_list_is_one_slot_per_item_and_sql_per_length(shelf):
         assert [r["sku"] for r in prepared.rows(skus=["P-2", "P-3", "X"])] == ["P-2", "P-3"]
         assert prepared.rows(skus=[]) == []
     assert built == [2, 3, 0]
+
+
+def test_an_order_is_created_and_placed_without_building_any_sql_again(database,
+                                                                       monkeypatch):
+    """The write path's statements are built once per shape: the second order placed
+    runs SQL text made for the first (peewee makes a Context for every query it builds)."""
+    from tinyapp.services import catalog, customers, orders
+
+    with db.database.connection_context():
+        ids = [catalog.create_product({"sku": f"W-{n}", "name": f"Wrench {n}",
+                                       "price": Decimal("3.50"), "stock": 50}).id
+               for n in range(3)]
+        customer = customers.create_customer({"name": "Ada Lovelace"}).id
+
+        def create_and_place():
+            order = orders.create_order({"customer_id": customer, "lines": [
+                {"product_id": product, "quantity": 2} for product in ids]})
+            return orders.place_order(order.id)
+
+        create_and_place()
+        built = []
+        make_context = peewee.Context.__init__
+        monkeypatch.setattr(peewee.Context, "__init__",
+                            lambda self, **settings: (built.append(1),
+                                                      make_context(self, **settings))[1])
+        placed = create_and_place()
+        monkeypatch.undo()
+        stock = [row.stock for row in Product.select().order_by(Product.id)]
+    assert placed.status == "placed"
+    assert stock == [46, 46, 46]
+    assert built == []

@@ -5,9 +5,10 @@ about 0.3 ms per row. A 10,000-row import spent seconds on it, all inside SQLite
 single write lock, while every other writer waited. ``insert(model, rows)`` writes a
 multi-row INSERT in batches of ``BATCH`` rows, its SQL text made once per batch size
 (the columns quoted as the engine wants them), each value converted by its field's
-own ``db_value``, as peewee would. It goes through the database's ``execute_sql``, so
-timing, the query log and the record of tables written (which the unit of work turns
-into cache invalidation) see every statement. (Other statements run many times are
+own ``db_value``, as peewee would; ``insert_one`` returns the new row's id. It goes
+through the database's ``execute_sql``, so timing, the query log and the record of
+tables written (which the unit of work turns into cache invalidation) see every
+statement. (Other statements run many times are
 built once by tinyapp/prepared.py.)
 """
 
@@ -21,31 +22,56 @@ def insert(model: type[peewee.Model], rows: list[dict]) -> None:
 
     Fields left out get their defaults, as with peewee's ``insert_many``.
     """
-    if not rows:
-        return
-    meta, database = model._meta, model._meta.database
-    fields = [meta.fields[name] for name in rows[0]]
-    # Per field: a value of the plain type it stores goes as it is, others via db_value.
-    converters = [(f.name, _PLAIN.get(type(f)), f.db_value) for f in fields]
-    defaults = [(f, d) for f, d in meta.defaults.items() if f.name not in rows[0]]
-    columns = ", ".join(peewee.quote((f.column_name,), database.quote)
-                        for f in fields + [f for f, _ in defaults])
-    table = peewee.quote((meta.table_name,), database.quote)
-    one_row = "(" + ", ".join([database.param] * (len(fields) + len(defaults))) + ")"
-    sql_for = {}  # batch size -> SQL: all batches but the last share one
+    database = model._meta.database
     for start in range(0, len(rows), BATCH):
-        batch = rows[start:start + BATCH]
-        if len(batch) not in sql_for:
-            sql_for[len(batch)] = (f"INSERT INTO {table} ({columns}) VALUES "
-                                   + ", ".join([one_row] * len(batch)))
-        params = []
-        for row in batch:
-            for name, plain, db_value in converters:
-                value = row[name]
-                params.append(value if value is None or type(value) is plain
-                              else db_value(value))
-            params.extend(f.db_value(d() if callable(d) else d) for f, d in defaults)
-        database.execute_sql(sql_for[len(batch)], params)
+        database.execute_sql(*_statement(model, rows[start:start + BATCH]))
+
+
+def insert_one(model: type[peewee.Model], row: dict) -> int:
+    """Insert one row; return its new id.
+
+    PostgreSQL says it with ``RETURNING id``; SQLite and MySQL/MariaDB tell the driver
+    (``cursor.lastrowid``), with no second statement either way.
+    """
+    database = model._meta.database
+    sql, params = _statement(model, [row])
+    if database.returning_clause:
+        sql += " RETURNING " + peewee.quote((model._meta.primary_key.column_name,),
+                                            database.quote)
+        return database.execute_sql(sql, params).fetchone()[0]
+    return database.execute_sql(sql, params).lastrowid
+
+
+def _statement(model: type[peewee.Model], rows: list[dict]) -> tuple[str, list]:
+    """The INSERT of these rows and its parameters; the SQL text built once per shape."""
+    meta, database = model._meta, model._meta.database
+    key = (model, tuple(rows[0]), len(rows), database.param, database.quote)
+    shape = _shapes.get(key)
+    if shape is None:
+        fields = [meta.fields[name] for name in rows[0]]
+        # Per field: a value of the plain type it stores goes as it is, others via db_value.
+        converters = [(f.name, _PLAIN.get(type(f)), f.db_value) for f in fields]
+        defaults = [(f, d) for f, d in meta.defaults.items() if f.name not in rows[0]]
+        columns = ", ".join(peewee.quote((f.column_name,), database.quote)
+                            for f in fields + [f for f, _ in defaults])
+        table = peewee.quote((meta.table_name,), database.quote)
+        one_row = "(" + ", ".join([database.param] * (len(fields) + len(defaults))) + ")"
+        sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one_row] * len(rows))
+        shape = (sql, converters, defaults)
+        if len(rows) <= _KEPT_UP_TO or len(rows) == BATCH:  # not every import's last batch
+            _shapes[key] = shape
+    sql, converters, defaults = shape
+    params = []
+    for row in rows:
+        for name, plain, db_value in converters:
+            value = row[name]
+            params.append(value if value is None or type(value) is plain else db_value(value))
+        params.extend(f.db_value(d() if callable(d) else d) for f, d in defaults)
+    return sql, params
+
+
+_shapes: dict[tuple, tuple] = {}  # (model, columns, rows, engine's style) -> SQL and how
+_KEPT_UP_TO = 16  # rows: the shapes of everyday writes (an order's lines, its journal)
 
 
 # Fields whose db_value only checks the type: a value of that type goes as it is.

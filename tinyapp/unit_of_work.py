@@ -243,7 +243,7 @@ def _leave_receipt(database: db.Database) -> tuple[str, int] | None:
     if database.engine == "sqlite":
         return None  # a local file: a COMMIT's answer cannot get lost on the way
     token, now = uuid.uuid4().hex, dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    CommitReceipt.insert(token=token, created_at=now).execute()
+    bulk.insert(CommitReceipt, [{"token": token, "created_at": now}])
     if next(_receipts_written) % 1000 == 0:
         CommitReceipt.delete().where(CommitReceipt.created_at < now - RECEIPTS_KEPT).execute()
     return token, database.peewee.session_id()

@@ -10,6 +10,7 @@ import uuid
 import peewee
 from marshmallow import ValidationError
 
+from tinyapp import bulk
 from tinyapp.db import current_engine
 from tinyapp.errors import Conflict
 from tinyapp.models import (
@@ -36,13 +37,16 @@ def create_order(work: Work, data: dict) -> Order:
     """Start a draft order for a customer with its lines, priced at today's prices."""
     customer = _active_customer(data["customer_id"])
     products = _products_for(data["lines"])
-    order = Order.create(number=f"tmp-{uuid.uuid4().hex[:16]}", customer=customer,
-                         notes=data.get("notes", ""), created_by=work.user)
+    lines = _priced(data["lines"], products)
+    row = {"number": f"tmp-{uuid.uuid4().hex[:16]}", "customer": customer.id,
+           "status": "draft", "notes": data.get("notes", ""), "created_by": work.user,
+           "created_at": utcnow(), "version": 1, "total": _total_of(lines)}
+    order = as_model(Order, {**row, "id": bulk.insert_one(Order, row)})
     order.number = f"SO-{order.id:06d}"  # a readable number needs the id: set it second
-    order.total = _write_lines(order, data["lines"], products)
-    Order.update(number=order.number, total=order.total).where(Order.id == order.id).execute()
+    _RENUMBER.execute(order_id=order.id, number=order.number)
+    bulk.insert(OrderLine, [{"order": order.id, **line} for line in lines])
     SearchDocument.add("order", order.id, order.number, customer.name)
-    work.created(order).changes["lines"] = [None, _lines_of(order.id)]
+    work.created(order).changes["lines"] = [None, _journalled(lines)]
     return order
 
 
@@ -98,8 +102,7 @@ def place_order(work: Work, order_id: int) -> Order:
     lines = _lines_in_product_order(order_id)
     stock.move(work, [(line.product_id, -line.quantity) for line in lines],
                f"order {order.number} placed", order=order, active_only=True)
-    products = {p.id: p for p in Product.select(Product.id, Product.price, Product.category)
-                .where(Product.id.in_([line.product_id for line in lines]))}
+    products = _prices_of([line.product_id for line in lines])
     for line in lines:  # today's prices become the order's prices
         if line.unit_price != products[line.product_id].price:
             line.unit_price = products[line.product_id].price
@@ -145,9 +148,7 @@ def cancel_order(work: Work, order_id: int) -> Order:
         lines = _lines_in_product_order(order_id)
         stock.move(work, [(line.product_id, line.quantity) for line in lines],
                    f"order {order.number} cancelled", order=order)
-        products = {p.id: p for p in Product.select(Product.id, Product.category)
-                    .where(Product.id.in_([line.product_id for line in lines]))}
-        _count_sales(order, lines, products, -1)
+        _count_sales(order, lines, _prices_of([line.product_id for line in lines]), -1)
     return order
 
 
@@ -171,6 +172,15 @@ def _lines_in_product_order(order_id: int) -> list[OrderLine]:
 def _index(order: Order, customer: Customer) -> None:
     """Make the order findable by its number and its customer's name."""
     SearchDocument.replace("order", order.id, order.number, customer.name)
+
+
+_PRICES = Prepared(lambda ids: Product.select(Product.id, Product.price, Product.category)
+                   .where(Product.id.in_(ids)).dicts())
+
+
+def _prices_of(product_ids: list[int]) -> dict[int, Product]:
+    """The products' prices and categories now (what placing an order charges and counts)."""
+    return {row["id"]: as_model(Product, row) for row in _PRICES.rows(ids=product_ids)}
 
 
 def _count_sales(order: Order, lines: list[OrderLine], products: dict[int, Product],
@@ -220,16 +230,30 @@ VERB = {"placed": "place", "fulfilled": "fulfil", "cancelled": "cancel"}
 
 def _transition(work: Work, order_id: int, from_status: str, to_status: str,
                 **values) -> Order:
-    """Move an order from one status to the next, or raise if it is not in from_status."""
-    changed = (Order.update(status=to_status, version=Order.version + 1, **values)
-               .where(Order.id == order_id, Order.status == from_status).execute())
+    """Move an order from one status to the next, or raise if it is not in from_status.
+
+    ``values`` is the moment it happened: ``placed_at`` or ``closed_at``.
+    """
+    (stamp, at), = values.items()
+    changed = _CHANGE_STATUS[stamp].execute(order_id=order_id, from_status=from_status,
+                                            to_status=to_status, at=at)
     order = get_row(Order, order_id)
     if not changed:
         _refuse(order, to_status)
     work.record("order", order_id, VERB[to_status], {
-        "status": [from_status, to_status],
-        **{name: [None, plain(value)] for name, value in values.items()}})
+        "status": [from_status, to_status], stamp: [None, plain(at)]})
     return order
+
+
+def _status_change(stamp: peewee.Field) -> Prepared:
+    """The conditional UPDATE that moves an order on, noting when (the stamp field)."""
+    return Prepared(lambda order_id, from_status, to_status, at: Order.update({
+        Order.status: to_status.stored_in(Order.status), Order.version: Order.version + 1,
+        stamp: at.stored_in(stamp)}).where(Order.id == order_id, Order.status == from_status))
+
+
+_CHANGE_STATUS = {"placed_at": _status_change(Order.placed_at),
+                  "closed_at": _status_change(Order.closed_at)}
 
 
 def _refuse(order: Order, to_status: str):
@@ -250,10 +274,13 @@ def _active_customer(customer_id: int) -> Customer:
     return customer
 
 
+_PRODUCTS = Prepared(lambda ids: Product.select().where(Product.id.in_(ids)).dicts())
+
+
 def _products_for(lines: list[dict]) -> dict[int, Product]:
     """Fetch the products of the lines in one query; refuse unknown, archived or repeated ones."""
     ids = [line["product_id"] for line in lines]
-    products = {p.id: p for p in Product.select().where(Product.id.in_(ids))}
+    products = {row["id"]: as_model(Product, row) for row in _PRODUCTS.rows(ids=ids)}
     errors = {}
     seen = set()
     for index, product_id in enumerate(ids):
@@ -269,13 +296,35 @@ def _products_for(lines: list[dict]) -> dict[int, Product]:
     return products
 
 
-def _write_lines(order: Order, lines: list[dict], products: dict[int, Product]):
-    """Insert the lines at the products' current prices; return the order total."""
-    rows = [{"order": order.id, "product": line["product_id"], "quantity": line["quantity"],
+def _priced(lines: list[dict], products: dict[int, Product]) -> list[dict]:
+    """The lines at the products' current prices, as they are stored."""
+    return [{"product": line["product_id"], "quantity": line["quantity"],
              "unit_price": products[line["product_id"]].price} for line in lines]
-    total = sum(products[line["product_id"]].price * line["quantity"] for line in lines)
+
+
+def _journalled(lines: list[dict]) -> list[dict]:
+    """Priced lines as the journal keeps them (as ``_lines_of`` reads them back)."""
+    return [{"product_id": line["product"], "quantity": line["quantity"],
+             "unit_price": plain(line["unit_price"])}
+            for line in sorted(lines, key=lambda line: line["product"])]
+
+
+def _total_of(lines: list[dict]):
+    """The total of priced lines; refused when it passes what an order may total."""
+    total = sum(line["unit_price"] * line["quantity"] for line in lines)
     if total > MAX_MONEY:
         raise ValidationError({"lines": [f"The order would total {total}; an order may "
                                          f"total at most {MAX_MONEY}. Split it."]})
-    OrderLine.insert_many(rows).execute()
     return total
+
+
+def _write_lines(order: Order, lines: list[dict], products: dict[int, Product]):
+    """Insert the lines at the products' current prices; return the order total."""
+    priced = _priced(lines, products)
+    total = _total_of(priced)
+    bulk.insert(OrderLine, [{"order": order.id, **line} for line in priced])
+    return total
+
+
+_RENUMBER = Prepared(lambda order_id, number: Order.update(
+    number=number.stored_in(Order.number)).where(Order.id == order_id))

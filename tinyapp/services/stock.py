@@ -17,7 +17,7 @@ from tinyapp.db import locking
 from tinyapp.errors import Conflict, NotFound
 from tinyapp.models import Order, Product, StockMovement
 from tinyapp.models.base import MAX_STOCK
-from tinyapp.prepared import Prepared
+from tinyapp.prepared import Prepared, as_model
 from tinyapp.unit_of_work import Work, unit_of_work
 
 
@@ -43,8 +43,8 @@ def move(work: Work, moves: list[tuple[int, int]], reason: str, order: Order | N
         {"product": product_id, "delta": delta, "reason": reason, "order": order,
          "user": work.user} for product_id, delta in moves])
     deltas = dict(moves)
-    for product in Product.select(Product.id, Product.sku, Product.name, Product.stock,
-                                  Product.reorder_level).where(Product.id.in_(list(deltas))):
+    for product in _MOVED.rows(ids=list(deltas)):
+        product = as_model(Product, product)
         before = product.stock - deltas[product.id]
         work.record("product", product.id, "stock", {"stock": [before, product.stock]},
                     note=reason, details={"order_id": order.id} if order else {})
@@ -86,6 +86,9 @@ def _change(product_id: int, delta: int, active_only: bool):
 
 
 _CHANGE = Prepared(lambda product_id, delta: _change(product_id, delta, False))
+_MOVED = Prepared(lambda ids: Product.select(Product.id, Product.sku, Product.name, Product.stock,
+                                             Product.reorder_level)
+                  .where(Product.id.in_(ids)).dicts())
 _CHANGE_ACTIVE = Prepared(lambda product_id, delta: _change(product_id, delta, True))
 
 
