@@ -8,8 +8,7 @@ multi-row INSERT in batches of ``BATCH`` rows, its SQL text made once per batch 
 own ``db_value``, as peewee would; ``insert_one`` returns the new row's id. It goes
 through the database's ``execute_sql``, so timing, the query log and the record of
 tables written (which the unit of work turns into cache invalidation) see every
-statement. (Other statements run many times are
-built once by tinyapp/prepared.py.)
+statement. (Other statements run many times are built once by tinyapp/prepared.py.)
 """
 
 import peewee

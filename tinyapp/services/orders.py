@@ -44,7 +44,7 @@ def create_order(work: Work, data: dict) -> Order:
     order = as_model(Order, {**row, "id": bulk.insert_one(Order, row)})
     order.number = f"SO-{order.id:06d}"  # a readable number needs the id: set it second
     _RENUMBER.execute(order_id=order.id, number=order.number)
-    bulk.insert(OrderLine, [{"order": order.id, **line} for line in lines])
+    _insert_lines(order.id, lines)
     SearchDocument.add("order", order.id, order.number, customer.name)
     work.created(order).changes["lines"] = [None, _journalled(lines)]
     return order
@@ -63,9 +63,10 @@ def update_order(work: Work, order_id: int, changes: dict, version: int) -> Orde
     if "notes" in changes:
         values[Order.notes] = changes["notes"]
     if "lines" in changes:
-        products = _products_for(changes["lines"])
+        lines = _priced(changes["lines"], _products_for(changes["lines"]))
+        values[Order.total] = _total_of(lines)
         OrderLine.delete().where(OrderLine.order == order).execute()
-        values[Order.total] = _write_lines(order, changes["lines"], products)
+        _insert_lines(order_id, lines)
     changed = (Order.update(values)
                .where(Order.id == order_id, Order.version == version,
                       Order.status == "draft").execute())
@@ -100,9 +101,8 @@ def place_order(work: Work, order_id: int) -> Order:
     placing = work.records[-1]  # the journal entry of this placement
     # Take stock in product-id order, so two orders sharing products cannot deadlock.
     lines = _lines_in_product_order(order_id)
-    stock.move(work, [(line.product_id, -line.quantity) for line in lines],
-               f"order {order.number} placed", order=order, active_only=True)
-    products = _prices_of([line.product_id for line in lines])
+    products = stock.move(work, [(line.product_id, -line.quantity) for line in lines],
+                          f"order {order.number} placed", order=order, active_only=True)
     for line in lines:  # today's prices become the order's prices
         if line.unit_price != products[line.product_id].price:
             line.unit_price = products[line.product_id].price
@@ -146,9 +146,9 @@ def cancel_order(work: Work, order_id: int) -> Order:
     order = _transition(work, order_id, was, "cancelled", closed_at=utcnow())
     if was == "placed":
         lines = _lines_in_product_order(order_id)
-        stock.move(work, [(line.product_id, line.quantity) for line in lines],
-                   f"order {order.number} cancelled", order=order)
-        _count_sales(order, lines, _prices_of([line.product_id for line in lines]), -1)
+        products = stock.move(work, [(line.product_id, line.quantity) for line in lines],
+                              f"order {order.number} cancelled", order=order)
+        _count_sales(order, lines, products, -1)
     return order
 
 
@@ -172,15 +172,6 @@ def _lines_in_product_order(order_id: int) -> list[OrderLine]:
 def _index(order: Order, customer: Customer) -> None:
     """Make the order findable by its number and its customer's name."""
     SearchDocument.replace("order", order.id, order.number, customer.name)
-
-
-_PRICES = Prepared(lambda ids: Product.select(Product.id, Product.price, Product.category)
-                   .where(Product.id.in_(ids)).dicts())
-
-
-def _prices_of(product_ids: list[int]) -> dict[int, Product]:
-    """The products' prices and categories now (what placing an order charges and counts)."""
-    return {row["id"]: as_model(Product, row) for row in _PRICES.rows(ids=product_ids)}
 
 
 def _count_sales(order: Order, lines: list[OrderLine], products: dict[int, Product],
@@ -318,12 +309,9 @@ def _total_of(lines: list[dict]):
     return total
 
 
-def _write_lines(order: Order, lines: list[dict], products: dict[int, Product]):
-    """Insert the lines at the products' current prices; return the order total."""
-    priced = _priced(lines, products)
-    total = _total_of(priced)
-    bulk.insert(OrderLine, [{"order": order.id, **line} for line in priced])
-    return total
+def _insert_lines(order_id: int, lines: list[dict]) -> None:
+    """Store an order's priced lines (``_priced``)."""
+    bulk.insert(OrderLine, [{"order": order_id, **line} for line in lines])
 
 
 _RENUMBER = Prepared(lambda order_id, number: Order.update(

@@ -26,14 +26,15 @@ class OutOfStock(Conflict):
 
 
 def move(work: Work, moves: list[tuple[int, int]], reason: str, order: Order | None = None,
-         active_only: bool = False, field: str = "stock") -> None:
+         active_only: bool = False, field: str = "stock") -> dict[int, Product]:
     """Move the stock of each (product id, delta) and record why: the ledger rule, enforced.
 
     Runs in the caller's unit of work. Products are changed in the order given (orders
     pass them in id order, so two orders sharing products cannot deadlock). Raises
     OutOfStock for the first product that would go below 0, Conflict naming ``field``
     when one would pass MAX_STOCK, NotFound for an unknown product; the unit then rolls
-    back every move.
+    back every move. Returns the moved products as they are now (stock, price, category:
+    what an order placed or cancelled goes on to count), by id.
     """
     change = _CHANGE_ACTIVE if active_only else _CHANGE
     for product_id, delta in moves:
@@ -43,8 +44,8 @@ def move(work: Work, moves: list[tuple[int, int]], reason: str, order: Order | N
         {"product": product_id, "delta": delta, "reason": reason, "order": order,
          "user": work.user} for product_id, delta in moves])
     deltas = dict(moves)
-    for product in _MOVED.rows(ids=list(deltas)):
-        product = as_model(Product, product)
+    moved = {row["id"]: as_model(Product, row) for row in _MOVED.rows(ids=list(deltas))}
+    for product in moved.values():
         before = product.stock - deltas[product.id]
         work.record("product", product.id, "stock", {"stock": [before, product.stock]},
                     note=reason, details={"order_id": order.id} if order else {})
@@ -52,6 +53,7 @@ def move(work: Work, moves: list[tuple[int, int]], reason: str, order: Order | N
             work.emit("stock.low", "product", product.id, {
                 "record": {"id": product.id, "sku": product.sku, "name": product.name,
                            "stock": product.stock, "reorder_level": product.reorder_level}})
+    return moved
 
 
 def opened(work: Work, products: list[tuple[int, int]]) -> None:
@@ -86,10 +88,10 @@ def _change(product_id: int, delta: int, active_only: bool):
 
 
 _CHANGE = Prepared(lambda product_id, delta: _change(product_id, delta, False))
-_MOVED = Prepared(lambda ids: Product.select(Product.id, Product.sku, Product.name, Product.stock,
-                                             Product.reorder_level)
-                  .where(Product.id.in_(ids)).dicts())
 _CHANGE_ACTIVE = Prepared(lambda product_id, delta: _change(product_id, delta, True))
+_MOVED = Prepared(lambda ids: Product.select(
+    Product.id, Product.sku, Product.name, Product.stock, Product.reorder_level,
+    Product.price, Product.category).where(Product.id.in_(ids)).dicts())
 
 
 def _why_not_moved(product_id: int, delta: int, field: str) -> Exception:
