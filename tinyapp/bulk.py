@@ -60,13 +60,27 @@ def _statement(model: type[peewee.Model], rows: list[dict]) -> tuple[str, list]:
         if len(rows) <= _KEPT_UP_TO or len(rows) == BATCH:  # not every import's last batch
             _shapes[key] = shape
     sql, converters, defaults = shape
+    # A value every row shares (the one ``now`` of a unit of work) is converted once,
+    # and so is each default: the rows of one statement are written at one moment.
+    # (A default that must differ per row, a random key, would have to be given.)
+    seen, converted = [_NOTHING] * len(converters), [None] * len(converters)
+    fixed = [f.db_value(d() if callable(d) else d) for f, d in defaults]
     params = []
     for row in rows:
-        for name, plain, db_value in converters:
+        for column, (name, plain, db_value) in enumerate(converters):
             value = row[name]
-            params.append(value if value is None or type(value) is plain else db_value(value))
-        params.extend(f.db_value(d() if callable(d) else d) for f, d in defaults)
+            if value is None or type(value) is plain:
+                params.append(value)
+            elif value is seen[column]:
+                params.append(converted[column])
+            else:
+                seen[column], converted[column] = value, db_value(value)
+                params.append(converted[column])
+        params.extend(fixed)
     return sql, params
+
+
+_NOTHING = object()  # no value seen yet in this column
 
 
 _shapes: dict[tuple, tuple] = {}  # (model, columns, rows, engine's style) -> SQL and how

@@ -164,3 +164,24 @@ def test_reports_export_as_csv(api):
     assert rows_of(api.get("/api/v1/exports/top-products.csv")) == [
         {"sku": "DR-1", "name": "Drill", "quantity": "2", "amount": "5.00"}]
     assert rows_of(api.get("/api/v1/exports/categories.csv"))[0]["amount"] == "5.00"
+
+
+def test_an_imported_product_has_the_history_of_one_created_by_hand(api):
+    """The import writes its products' journal in bulk: it says what a single create says."""
+    tools = api.category("Tools")
+    by_hand = api.product("HAND-1", name="Hammer", price="12.50", stock=4,
+                          category_id=tools["id"], reorder_level=5)
+    post_csv(api, "sku,name,price,stock,category,reorder_level\n"
+                  "CSV-1,Hammer,12.50,4,Tools,5\n", 200)
+    imported = next(p for p in api.get("/api/v1/products").json["items"] if p["sku"] == "CSV-1")
+
+    def created(product):
+        entry = api.get(f"/api/v1/products/{product['id']}/history").json["items"][-1]
+        assert entry["action"] == "create"
+        return {name: change for name, change in entry["changes"].items()
+                if name not in ("sku", "stock", "created_at", "updated_at")}  # stock: below
+
+    assert created(imported) == created(by_hand)
+    # By hand, the opening stock is a movement after the create; an import creates with it.
+    assert api.get(f"/api/v1/products/{imported['id']}/history").json["items"][-1][
+        "changes"]["stock"] == [None, 4]
