@@ -49,3 +49,16 @@ def test_one_row_inserted_says_its_new_id_as_peewee_would(database):
     assert names == {first: "Tools", second: "Garden", by_peewee: "Kitchen"}
     assert first < second < by_peewee
 
+
+
+def test_new_rows_say_their_ids_where_the_engine_can_return_them(database):
+    with db.database.connection_context(), db.transaction():
+        rows = [{"sku": f"R-{n}", "name": f"Returned {n}", "price": Decimal("2.00")}
+                for n in range(1, 701)]  # two batches
+        said = bulk.insert(Product, rows, returning=("id", "sku"))
+        ids = {p.sku: p.id for p in Product.select(Product.sku, Product.id)}
+    if db.current_engine() == "mysql":  # no RETURNING for many rows: the caller reads them
+        assert said is None
+    else:
+        assert {row["sku"]: row["id"] for row in said} == ids
+        assert len(said) == 700

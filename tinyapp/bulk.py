@@ -11,19 +11,45 @@ tables written (which the unit of work turns into cache invalidation) see every
 statement. (Other statements run many times are built once by tinyapp/prepared.py.)
 """
 
+import sqlite3
+
 import peewee
 
 BATCH = 500  # rows per INSERT: 12 columns x 500 stays under every engine's parameter limit
 
 
-def insert(model: type[peewee.Model], rows: list[dict]) -> None:
+def insert(model: type[peewee.Model], rows: list[dict], returning: tuple[str, ...] = ()
+           ) -> list[dict] | None:
     """Insert rows (dicts of field names to values, all with the same keys) into model's table.
 
-    Fields left out get their defaults, as with peewee's ``insert_many``.
+    Fields left out get their defaults, as with peewee's ``insert_many``. With
+    ``returning`` (field names), the new rows' values of those fields come back, in no
+    particular order (as the engines promise), from ``INSERT ... RETURNING``: on
+    PostgreSQL and SQLite. MySQL/MariaDB cannot say them for many rows at once: None,
+    and the caller reads them.
     """
     database = model._meta.database
+    if not returning or not can_return(database):
+        for start in range(0, len(rows), BATCH):
+            database.execute_sql(*_statement(model, rows[start:start + BATCH]))
+        return None if returning else []  # None: this engine cannot say them
+    fields = [model._meta.fields[name] for name in returning]
+    clause = " RETURNING " + ", ".join(peewee.quote((f.column_name,), database.quote)
+                                       for f in fields)
+    found = []
     for start in range(0, len(rows), BATCH):
-        database.execute_sql(*_statement(model, rows[start:start + BATCH]))
+        sql, params = _statement(model, rows[start:start + BATCH])
+        found += [{f.name: f.python_value(value) for f, value in zip(fields, row, strict=True)}
+                  for row in database.execute_sql(sql + clause, params).fetchall()]
+    return found
+
+
+def can_return(database: peewee.Database) -> bool:
+    """Whether an INSERT can end in RETURNING: PostgreSQL, and SQLite from 3.35."""
+    database = getattr(database, "obj", database)  # the models' proxy: what it points at
+    if isinstance(database, peewee.SqliteDatabase):
+        return sqlite3.sqlite_version_info >= (3, 35)
+    return bool(database.returning_clause)
 
 
 def insert_one(model: type[peewee.Model], row: dict) -> int:

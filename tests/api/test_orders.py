@@ -28,6 +28,18 @@ def test_a_draft_has_a_number_lines_and_a_total_but_takes_no_stock(api, shop):
     assert stock_of(api, drill) == 10
 
 
+def test_the_answers_of_creating_and_placing_are_the_order_as_a_read_shows_it(api, shop):
+    """Both answers are built from what the write itself holds, not read again: the same."""
+    customer, drill, bits = shop
+    created = api.order(customer["id"], (bits["id"], 1), (drill["id"], 2))
+    assert created == api.get(f"/api/v1/orders/{created['id']}").json
+    api.patch(f"/api/v1/products/{bits['id']}", {"price": "4.50", "version": 1})
+    placed = api.post(f"/api/v1/orders/{created['id']}/place").json
+    assert placed == api.get(f"/api/v1/orders/{created['id']}").json
+    assert [line["product"]["sku"] for line in placed["lines"]] == ["BT-1", "DR-1"]
+    assert (placed["total"], placed["version"]) == ("204.30", 2)
+
+
 def test_placing_takes_stock_and_captures_prices(api, shop):
     customer, drill, bits = shop
     order = api.order(customer["id"], (drill["id"], 2), (bits["id"], 1))

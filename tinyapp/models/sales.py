@@ -87,18 +87,26 @@ class Order(BaseModel):
         return query
 
     @classmethod
-    def with_lines(cls, order_id: int) -> "Order | None":
-        """Fetch an order with its customer, lines and their products (two queries).
-
-        Every order page and every order write's answer reads it: both queries are
-        built once (tinyapp/prepared.py) and their rows made into the objects here.
-        """
+    def with_customer(cls, order_id: int) -> "Order | None":
+        """Fetch an order with its customer's id and name (one query, built once)."""
         rows = _ORDER_WITH_CUSTOMER.rows(order_id=order_id)
         if not rows:
             return None
         values, customer = _split(rows[0], "customer__")
         order = as_model(cls, values)
         order.customer = as_model(Customer, customer)
+        return order
+
+    @classmethod
+    def with_lines(cls, order_id: int) -> "Order | None":
+        """Fetch an order with its customer, lines and their products (two queries).
+
+        Every order page and every order write's answer reads it: both queries are
+        built once (tinyapp/prepared.py) and their rows made into the objects here.
+        """
+        order = cls.with_customer(order_id)
+        if order is None:
+            return None
         # Replaces the lazy ``order.lines`` query with the lines, products joined.
         order.lines = []
         for row in _LINES_WITH_PRODUCTS.rows(order_id=order_id):

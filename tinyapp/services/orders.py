@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 
 from tinyapp import bulk
 from tinyapp.db import current_engine
-from tinyapp.errors import Conflict
+from tinyapp.errors import Conflict, NotFound
 from tinyapp.models import (
     Customer,
     DailySales,
@@ -34,7 +34,11 @@ from tinyapp.unit_of_work import Work, plain, unit_of_work, values_of
 
 @unit_of_work
 def create_order(work: Work, data: dict) -> Order:
-    """Start a draft order for a customer with its lines, priced at today's prices."""
+    """Start a draft order for a customer with its lines, priced at today's prices.
+
+    Returns the order as stored, with its customer and its lines and their products:
+    everything an answer shows is known here, so nothing is read again for it.
+    """
     customer = _active_customer(data["customer_id"])
     products = _products_for(data["lines"])
     lines = _priced(data["lines"], products)
@@ -44,7 +48,8 @@ def create_order(work: Work, data: dict) -> Order:
     order = as_model(Order, {**row, "id": bulk.insert_one(Order, row)})
     order.number = f"SO-{order.id:06d}"  # a readable number needs the id: set it second
     _RENUMBER.execute(order_id=order.id, number=order.number)
-    _insert_lines(order.id, lines)
+    order.customer = customer
+    order.lines = _insert_lines(order.id, lines, products)
     SearchDocument.add("order", order.id, order.number, customer.name)
     work.created(order).changes["lines"] = [None, _journalled(lines)]
     return order
@@ -63,10 +68,11 @@ def update_order(work: Work, order_id: int, changes: dict, version: int) -> Orde
     if "notes" in changes:
         values[Order.notes] = changes["notes"]
     if "lines" in changes:
-        lines = _priced(changes["lines"], _products_for(changes["lines"]))
+        products = _products_for(changes["lines"])
+        lines = _priced(changes["lines"], products)
         values[Order.total] = _total_of(lines)
         OrderLine.delete().where(OrderLine.order == order).execute()
-        _insert_lines(order_id, lines)
+        _insert_lines(order_id, lines, products)
     changed = (Order.update(values)
                .where(Order.id == order_id, Order.version == version,
                       Order.status == "draft").execute())
@@ -95,7 +101,8 @@ def place_order(work: Work, order_id: int) -> Order:
     """Take the stock for every line and capture today's prices, or change nothing.
 
     Raises OutOfStock naming the first product that is short; the whole unit of work
-    (status, stock of the other lines, movements) is then rolled back.
+    (status, stock of the other lines, movements) is then rolled back. Returns the
+    order as placed, with its customer and lines and their products, as create_order.
     """
     order = _transition(work, order_id, "draft", "placed", placed_at=utcnow())
     placing = work.records[-1]  # the journal entry of this placement
@@ -116,6 +123,9 @@ def place_order(work: Work, order_id: int) -> Order:
         placing.changes["total"] = [plain(order.total), plain(total)]
         order.total = total
     _count_sales(order, lines, products, +1)
+    for line in lines:
+        line.product = products[line.product_id]
+    order.lines = sorted(lines, key=lambda line: line.id)  # as Order.with_lines has them
     return order
 
 
@@ -228,7 +238,9 @@ def _transition(work: Work, order_id: int, from_status: str, to_status: str,
     (stamp, at), = values.items()
     changed = _CHANGE_STATUS[stamp].execute(order_id=order_id, from_status=from_status,
                                             to_status=to_status, at=at)
-    order = get_row(Order, order_id)
+    order = Order.with_customer(order_id)
+    if order is None:
+        raise NotFound(f"No order with id {order_id}.")
     if not changed:
         _refuse(order, to_status)
     work.record("order", order_id, VERB[to_status], {
@@ -309,9 +321,28 @@ def _total_of(lines: list[dict]):
     return total
 
 
-def _insert_lines(order_id: int, lines: list[dict]) -> None:
-    """Store an order's priced lines (``_priced``)."""
-    bulk.insert(OrderLine, [{"order": order_id, **line} for line in lines])
+def _insert_lines(order_id: int, lines: list[dict], products: dict[int, Product]
+                  ) -> list[OrderLine]:
+    """Store an order's priced lines (``_priced``); return them, each with its product.
+
+    Their new ids come back from the INSERT itself where the engine can say them
+    (``RETURNING``), and are read by the order's id where it cannot (MySQL/MariaDB).
+    """
+    rows = [{"order": order_id, **line} for line in lines]
+    ids = bulk.insert(OrderLine, rows, returning=("id", "product"))
+    if ids is None:
+        ids = _LINE_IDS.rows(order_id=order_id)
+    id_of = {row["product"]: row["id"] for row in ids}
+    made = []
+    for row in rows:
+        line = as_model(OrderLine, {**row, "id": id_of[row["product"]]})
+        line.product = products[row["product"]]
+        made.append(line)
+    return sorted(made, key=lambda line: line.id)
+
+
+_LINE_IDS = Prepared(lambda order_id: OrderLine.select(OrderLine.id, OrderLine.product)
+                     .where(OrderLine.order == order_id).dicts())
 
 
 _RENUMBER = Prepared(lambda order_id, number: Order.update(

@@ -29,8 +29,7 @@ def get_order(order_id):
 
 def create_order(body):
     """Start a draft order; nothing is taken from stock until it is placed."""
-    order = orders.create_order(body)
-    return _order(order.id)
+    return orders.create_order(body)  # the order as stored, lines and all: no re-read
 
 
 def update_order(order_id, body, version):
@@ -46,8 +45,7 @@ def delete_order(order_id):
 
 def place_order(order_id):
     """Place a draft: take stock for every line and fix the prices, or change nothing (409)."""
-    orders.place_order(order_id)
-    return _order(order_id)
+    return orders.place_order(order_id)  # as placed, lines and all: no re-read
 
 
 def fulfill_order(order_id):
@@ -63,6 +61,7 @@ def cancel_order(order_id):
 
 
 def _order(order_id: int) -> Order:
+    """The order as it is now: for the answers of writes whose service does not hold it."""
     order = Order.with_lines(order_id)
     if order is None:
         raise NotFound(f"No order with id {order_id}.")
