@@ -171,11 +171,11 @@ def _write(work: Work, planned: list[PlannedRow], search: dict[str, tuple[str, s
             counts["unchanged"] += 1
             continue
         counts["created" if product is None else "updated"] += 1
-        if product is None:
+        if product is None:  # its columns and journal entry: worked out already (fresh)
             new.append((None, before, after, row.data))
         else:
             changed.append((product, before, after, wanted_stock))
-    creations = [fresh.get(after["sku"]) or _creation(row) for _, _, after, row in new]
+    creations = [fresh.get(after["sku"]) or _creation(data) for _, _, after, data in new]
     bulk.insert(Product, [{**columns, "created_at": now, "updated_at": now}
                           for columns, _ in creations])
     ids = {sku: product.id for sku, product in existing.items()}
