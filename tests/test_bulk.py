@@ -50,7 +50,6 @@ def test_one_row_inserted_says_its_new_id_as_peewee_would(database):
     assert first < second < by_peewee
 
 
-
 def test_new_rows_say_their_ids_where_the_engine_can_return_them(database):
     with db.database.connection_context(), db.transaction():
         rows = [{"sku": f"R-{n}", "name": f"Returned {n}", "price": Decimal("2.00")}

@@ -29,19 +29,17 @@ def insert(model: type[peewee.Model], rows: list[dict], returning: tuple[str, ..
     and the caller reads them.
     """
     database = model._meta.database
-    if not returning or not can_return(database):
-        for start in range(0, len(rows), BATCH):
-            database.execute_sql(*_statement(model, rows[start:start + BATCH]))
-        return None if returning else []  # None: this engine cannot say them
-    fields = [model._meta.fields[name] for name in returning]
+    fields = [model._meta.fields[name] for name in returning] if can_return(database) else []
     clause = " RETURNING " + ", ".join(peewee.quote((f.column_name,), database.quote)
-                                       for f in fields)
+                                       for f in fields) if fields else ""
     found = []
     for start in range(0, len(rows), BATCH):
         sql, params = _statement(model, rows[start:start + BATCH])
-        found += [{f.name: f.python_value(value) for f, value in zip(fields, row, strict=True)}
-                  for row in database.execute_sql(sql + clause, params).fetchall()]
-    return found
+        cursor = database.execute_sql(sql + clause, params)
+        if fields:
+            found += [{f.name: f.python_value(v) for f, v in zip(fields, row, strict=True)}
+                      for row in cursor.fetchall()]
+    return None if returning and not fields else found  # None: this engine cannot say them
 
 
 def can_return(database: peewee.Database) -> bool:

@@ -174,3 +174,10 @@ def test_unknown_order_is_404_for_every_action(api):
         api.post(f"/api/v1/orders/777777/{action}", status=404)
     api.get("/api/v1/orders/777777", status=404)
     api.delete("/api/v1/orders/777777", status=404)
+
+
+@pytest.mark.parametrize("action", ["place", "fulfill", "cancel"])
+def test_an_unknown_order_cannot_change_and_is_named(api, action):
+    problem = api.post(f"/api/v1/orders/987654/{action}", status=404).json
+    assert problem["detail"] == "No order with id 987654."
+    assert api.get("/api/v1/orders").json["items"] == []

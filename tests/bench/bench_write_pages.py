@@ -29,21 +29,32 @@ from tests.bench.baseline_write import BaselineShop  # noqa: E402
 from tests.bench.bench_write import prepare  # noqa: E402
 from tests.support import databases  # noqa: E402
 
+WAL_HEADER, FRAME_HEADER = 32, 24  # bytes (sqlite.org/fileformat.html#the_write_ahead_log)
 
-def wal_pages(path: str, page_size: int = 4096) -> float:
+
+def wal_pages(path: str) -> float:
     """The pages in the WAL file (each frame is a 24-byte header and one page)."""
-    return max(0, os.path.getsize(path + "-wal") - 32) / (page_size + 24)
+    return max(0, os.path.getsize(path + "-wal") - WAL_HEADER) / (page_size(path) + FRAME_HEADER)
 
 
-def pages_by_table(path: str, page_size: int = 4096) -> collections.Counter:
+def page_size(path: str) -> int:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("PRAGMA page_size").fetchone()[0]
+    finally:
+        connection.close()
+
+
+def pages_by_table(path: str) -> collections.Counter:
     """How many WAL frames each table or index wrote: frame headers name their page,
     and SQLite's dbstat table says which table or index a page belongs to."""
+    size = page_size(path)
     with open(path + "-wal", "rb") as wal:
-        wal.seek(32)
+        wal.seek(WAL_HEADER)
         frames = collections.Counter()
-        while header := wal.read(24):
+        while header := wal.read(FRAME_HEADER):
             frames[struct.unpack(">I", header[:4])[0]] += 1
-            wal.seek(page_size, os.SEEK_CUR)
+            wal.seek(size, os.SEEK_CUR)
     connection = sqlite3.connect(path)
     try:
         owner = dict(connection.execute("SELECT pageno, name FROM dbstat"))
@@ -55,7 +66,14 @@ def pages_by_table(path: str, page_size: int = 4096) -> collections.Counter:
     return named
 
 
-def tinyapp_side(url: str, ids, orders_: int) -> tuple[float, float]:
+Result = tuple[float, float, collections.Counter]  # pages, seconds per order; pages by table
+
+
+def file_of(url: str) -> str:
+    return url.split("///", 1)[1]
+
+
+def tinyapp_side(url: str, ids, orders_: int) -> Result:
     from tinyapp import db, engines
     from tinyapp.models import Product
     from tinyapp.services import orders
@@ -66,7 +84,7 @@ def tinyapp_side(url: str, ids, orders_: int) -> tuple[float, float]:
     try:
         with database.bound(), database.connection():
             Product._meta.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            before, started = wal_pages(url.split("///", 1)[1]), time.perf_counter()
+            before, started = wal_pages(file_of(url)), time.perf_counter()
             for _ in range(orders_):
                 lines = [{"product_id": p, "quantity": rng.randint(1, 3)}
                          for p in rng.sample(products, 3)]
@@ -79,14 +97,14 @@ def tinyapp_side(url: str, ids, orders_: int) -> tuple[float, float]:
         database.close()
 
 
-def baseline_side(url: str, ids, orders_: int) -> tuple[float, float]:
+def baseline_side(url: str, ids, orders_: int) -> Result:
     products, customers = ids
     rng, shop = random.Random(1), BaselineShop(url)
     try:
         connection = shop._connection()
         connection.execute("PRAGMA wal_autocheckpoint=0")
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        before, started = wal_pages(url.split("///", 1)[1]), time.perf_counter()
+        before, started = wal_pages(file_of(url)), time.perf_counter()
         for _ in range(orders_):
             lines = [(p, rng.randint(1, 3)) for p in rng.sample(products, 3)]
             shop.place_order(shop.create_order(rng.choice(customers), lines))
@@ -95,9 +113,9 @@ def baseline_side(url: str, ids, orders_: int) -> tuple[float, float]:
         shop.close()
 
 
-def _result(url: str, before: float, seconds: float, orders_: int):
+def _result(url: str, before: float, seconds: float, orders_: int) -> Result:
     """Pages and time per order, and the pages by table (read while the WAL is there)."""
-    path = url.split("///", 1)[1]
+    path = file_of(url)
     return (wal_pages(path) - before) / orders_, seconds / orders_, pages_by_table(path)
 
 

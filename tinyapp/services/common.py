@@ -15,9 +15,12 @@ class StaleVersion(Conflict):
     """Someone changed the row since it was read; ``details['current_version']`` says to what."""
 
 
-def get_row(model: type[peewee.Model], row_id: int):
-    """Fetch a row by id or raise NotFound naming the kind of row."""
-    row = prepared.get_by_id(model, row_id)
+def get_row(model: type[peewee.Model], row_id: int, fetch=None):
+    """Fetch a row by id or raise NotFound naming the kind of row.
+
+    ``fetch(row_id)`` reads it another way (an order with its customer joined).
+    """
+    row = fetch(row_id) if fetch is not None else prepared.get_by_id(model, row_id)
     if row is None:
         raise NotFound(f"No {model.__name__.lower()} with id {row_id}.")
     return row

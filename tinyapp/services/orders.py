@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 
 from tinyapp import bulk
 from tinyapp.db import current_engine
-from tinyapp.errors import Conflict, NotFound
+from tinyapp.errors import Conflict
 from tinyapp.models import (
     Customer,
     DailySales,
@@ -238,9 +238,7 @@ def _transition(work: Work, order_id: int, from_status: str, to_status: str,
     (stamp, at), = values.items()
     changed = _CHANGE_STATUS[stamp].execute(order_id=order_id, from_status=from_status,
                                             to_status=to_status, at=at)
-    order = Order.with_customer(order_id)
-    if order is None:
-        raise NotFound(f"No order with id {order_id}.")
+    order = get_row(Order, order_id, fetch=Order.with_customer)
     if not changed:
         _refuse(order, to_status)
     work.record("order", order_id, VERB[to_status], {

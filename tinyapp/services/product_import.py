@@ -172,14 +172,14 @@ def _write(work: Work, planned: list[PlannedRow], search: dict[str, tuple[str, s
             continue
         counts["created" if product is None else "updated"] += 1
         if product is None:  # its columns and journal entry: worked out already (fresh)
-            new.append((None, before, after, row.data))
+            new.append((after, row.data))
         else:
             changed.append((product, before, after, wanted_stock))
-    creations = [fresh.get(after["sku"]) or _creation(data) for _, _, after, data in new]
+    creations = [fresh.get(after["sku"]) or _creation(data) for after, data in new]
     bulk.insert(Product, [{**columns, "created_at": now, "updated_at": now}
                           for columns, _ in creations])
     ids = {sku: product.id for sku, product in existing.items()}
-    for batch in _batches([after["sku"] for _, _, after, _ in new]):
+    for batch in _batches([after["sku"] for after, _ in new]):
         ids.update((row["sku"], row["id"]) for row in _IDS.rows(skus=batch))
     times = {"created_at": [None, plain(now)], "updated_at": [None, plain(now)]}
     for columns, changes in creations:
@@ -196,7 +196,7 @@ def _write(work: Work, planned: list[PlannedRow], search: dict[str, tuple[str, s
     for batch in _batches(sorted(moves["CSV import"])):
         stock.move(work, batch, "CSV import")
     SearchDocument.replace_prepared("product", [
-        (ids[after["sku"]], *search[after["sku"]]) for _, _, after, _ in new], new=True)
+        (ids[after["sku"]], *search[after["sku"]]) for after, _ in new], new=True)
     SearchDocument.replace_prepared("product", [
         (ids[after["sku"]], *search[after["sku"]]) for _, before, after, _ in changed
         if (before.get("sku"), before.get("name"), before.get("barcode")) !=

@@ -1,6 +1,5 @@
 """/api/v1/orders: from draft to placed to fulfilled, or cancelled."""
 
-from tinyapp.errors import NotFound
 from tinyapp.models import Order
 from tinyapp.pagination import paginate
 from tinyapp.schemas.sales import (
@@ -11,6 +10,7 @@ from tinyapp.schemas.sales import (
     OrderSummarySchema,
 )
 from tinyapp.services import orders
+from tinyapp.services.common import get_row
 from tinyapp.web.api.endpoint import Endpoint
 
 
@@ -61,11 +61,9 @@ def cancel_order(order_id):
 
 
 def _order(order_id: int) -> Order:
-    """The order as it is now: for the answers of writes whose service does not hold it."""
-    order = Order.with_lines(order_id)
-    if order is None:
-        raise NotFound(f"No order with id {order_id}.")
-    return order
+    """The order as it is now, with its lines: a read's answer, and that of the writes
+    whose service does not hold the lines (create and place answer with their own)."""
+    return get_row(Order, order_id, fetch=Order.with_lines)
 
 
 ID = "/api/v1/orders/<order_id:int>"
