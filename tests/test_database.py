@@ -12,7 +12,7 @@ from tests.support import databases
 from tests.support.tcpproxy import TCPProxy, through
 from tinyapp import db, migrations
 from tinyapp.db import make_database
-from tinyapp.models import Category
+from tinyapp.models import Category, Change
 from tinyapp.unit_of_work import unit_of_work
 from tinyapp.web.app import create_app
 from tinyapp.web.guard import PUBLIC
@@ -144,6 +144,36 @@ def test_a_unit_of_work_rolls_back_everything_on_error(database):
         with pytest.raises(ValueError):
             two_categories_then_fail()
         assert Category.select().count() == 0
+
+
+def test_a_units_after_commit_steps_run_once_it_has_committed_as_units_of_their_own(
+        database):
+    seen = []
+
+    @unit_of_work
+    def name_it(work, category_id):
+        Category.update(name="named after").where(Category.id == category_id).execute()
+        work.record("category", category_id, "update", {"name": ["first", "named after"]})
+
+    @unit_of_work
+    def add_then_name(work, fail):
+        category = Category.create(name="first")
+        # The step sees the commit, and a unit it calls is a new one: had it joined the
+        # finished unit, its journal entry would go to a unit that flushes no more.
+        work.after_commit(lambda: seen.append(Category.get_by_id(category.id).name))
+        work.after_commit(lambda: name_it(category.id))
+        if fail:
+            raise ValueError("stop")
+        return category
+
+    with db.database.connection_context():
+        with pytest.raises(ValueError):
+            add_then_name(True)
+        assert seen == [] and Category.select().count() == 0  # rolled back: no step ran
+        category = add_then_name(False)
+        assert seen == ["first"]
+        assert Category.get_by_id(category.id).name == "named after"
+        assert [c.action for c in Change.of("category", category.id)] == ["update"]
 
 
 def test_database_outage_answers_503_quickly_and_recovers_without_restart(

@@ -22,7 +22,7 @@ def test_up_down_and_status_through_the_command_line(scratch_url, capsys, tmp_pa
     assert names == ["0001_initial", "0002_list_indexes", "0003_sales_figures",
                      "0004_exact_text", "0005_ranges_and_token_scopes",
                      "0006_barcodes_and_substring_search", "0007_journal_and_outbox",
-                     "0008_commit_receipts_and_figures_zone"]
+                     "0008_commit_receipts_and_figures_zone", "0009_order_search_entries_due"]
 
     assert main(["migrate", "status", *flags]) == 0
     out = capsys.readouterr().out
@@ -40,7 +40,8 @@ def test_up_down_and_status_through_the_command_line(scratch_url, capsys, tmp_pa
     assert capsys.readouterr().out.strip() == f"reverted {names[-1]}"
     with db.database.connection_context():
         assert migrations.pending() == names[-1:]
-        assert "commit_receipts" not in db.database.get_tables()
+        assert "order_search_entries_due" not in db.database.get_tables()
+        assert "commit_receipts" in db.database.get_tables()
 
     assert main(["migrate", "down", "0006_barcodes_and_substring_search", *flags]) == 0
     with db.database.connection_context():

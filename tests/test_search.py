@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 from tinyapp import db
-from tinyapp.models import Customer, Order, Product, SearchDocument
+from tinyapp.models import Customer, Product, SearchDocument
 from tinyapp.models.search import substring_index_sql
 from tinyapp.services import catalog, customers, orders
 
@@ -44,7 +44,7 @@ def customer_names(text: str) -> list[str]:
 
 def order_numbers(text: str) -> list[str]:
     with db.database.connection_context():
-        return [o.number for o in Order.listing(search=text)]
+        return [o.number for o in orders.listing(search=text)]
 
 
 @pytest.mark.parametrize("text, found", [

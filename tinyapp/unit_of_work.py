@@ -112,6 +112,7 @@ class Work:
     events: list[tuple[str, str, str, dict]] = field(default_factory=list)
     tables: set[str] = field(default_factory=set)
     journal: list = field(default_factory=list)  # the Change rows written, after flush
+    afterwards: list[Callable[[], None]] = field(default_factory=list)  # once committed
 
     # -- what services record --
 
@@ -153,6 +154,11 @@ class Work:
                        note[:300], undoes)
         self.records.append(entry)
         return entry
+
+    def after_commit(self, step: Callable[[], None]) -> None:
+        """Run step once this unit has committed (never if it rolls back), outside it."""
+        if step not in self.afterwards:
+            self.afterwards.append(step)
 
     def emit(self, event: str, entity: str, entity_id, payload: dict) -> None:
         """Tell the webhooks that want it about an event that is not a change (stock.low)."""
@@ -286,10 +292,20 @@ def _flush(work: Work) -> None:
 
 
 def _after_commit(database: db.Database, work: Work) -> None:
-    """Make what the unit wrote visible: stale cache entries, woken webhook sender."""
+    """Make what the unit wrote visible: stale cache entries, woken webhook sender.
+
+    Then the unit's own next steps (``Work.after_commit``), outside it: a unit of work
+    they call is a new one, with its own transaction.
+    """
     database.cache.bump(*sorted(work.tables))
     for hook in database.after_commit:  # e.g. the webhook sender, woken
         hook(work)
+    token = _work.set(None)
+    try:
+        for step in work.afterwards:
+            step()
+    finally:
+        _work.reset(token)
 
 
 # -- values as the journal keeps them --

@@ -134,6 +134,20 @@ class OrderLine(BaseModel):
         return self.unit_price * self.quantity
 
 
+class OrderSearchEntryDue(BaseModel):
+    """An order whose search entry is still to be written (tinyapp/services/search.py).
+
+    Written in the order's own transaction, so it commits exactly when the order does
+    (one small row, where the entry itself is a dozen pages of index); the entries are
+    then written many at a time, and always before an order search runs.
+    """
+
+    order = peewee.ForeignKeyField(Order, primary_key=True, on_delete="CASCADE")
+
+    class Meta:
+        table_name = "order_search_entries_due"
+
+
 def _split(row: dict, prefix: str) -> tuple[dict, dict]:
     """A joined row's own columns, and those of the row it joined (named prefix + name)."""
     own = {k: v for k, v in row.items() if not k.startswith(prefix)}

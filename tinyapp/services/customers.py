@@ -1,6 +1,7 @@
 """Customers: create, change, archive (customers with orders are never deleted)."""
 
-from tinyapp.models import Customer, Order, SearchDocument
+from tinyapp.models import Customer, SearchDocument
+from tinyapp.services import search
 from tinyapp.services.common import get_row, insert_row, update_row, update_versioned
 from tinyapp.unit_of_work import Work, unit_of_work
 
@@ -19,8 +20,8 @@ def update_customer(work: Work, customer_id: int, changes: dict, version: int) -
     customer = update_versioned(work, Customer, customer_id, changes, version)
     if "name" in changes or "email" in changes:
         _index(customer)
-    if "name" in changes:
-        _index_orders(customer)
+    if "name" in changes:  # orders are found by their customer's name too
+        search.note_customers_orders_due(work, customer.id)
     return customer
 
 
@@ -46,9 +47,3 @@ def _index(customer: Customer) -> None:
     """Make the customer findable by any part of their name or e-mail address."""
     SearchDocument.replace("customer", customer.id, customer.name, customer.email or "")
 
-
-def _index_orders(customer: Customer) -> None:
-    """Orders are found by their customer's name too: index them under the new one."""
-    orders = Order.select(Order.id, Order.number).where(Order.customer == customer.id)
-    SearchDocument.replace_many("order", [(order.id, f"{order.number} {customer.name}")
-                                          for order in orders])

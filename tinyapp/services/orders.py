@@ -27,7 +27,7 @@ from tinyapp.models import (
 from tinyapp.models.base import MAX_MONEY
 from tinyapp.prepared import Prepared, as_model, get_by_id
 from tinyapp.schemas.common import UnknownReference
-from tinyapp.services import stock
+from tinyapp.services import search, stock
 from tinyapp.services.common import get_row, stale_or_missing
 from tinyapp.unit_of_work import Work, plain, unit_of_work, values_of
 
@@ -50,9 +50,20 @@ def create_order(work: Work, data: dict) -> Order:
     _RENUMBER.execute(order_id=order.id, number=order.number)
     order.customer = customer
     order.lines = _insert_lines(order.id, lines, products)
-    SearchDocument.add("order", order.id, order.number, customer.name)
+    search.note_due(work, [order.id], new=True)  # found by number and customer from then
     work.created(order).changes["lines"] = [None, _journalled(lines)]
     return order
+
+
+def listing(**filters) -> peewee.ModelSelect:
+    """Select orders as the order list filters them (Order.listing's filters).
+
+    A search first writes the search entries of orders still due
+    (tinyapp/services/search.py): it finds every order there is.
+    """
+    if filters.get("search"):
+        search.write_due()
+    return Order.listing(**filters)
 
 
 @unit_of_work
@@ -64,7 +75,7 @@ def update_order(work: Work, order_id: int, changes: dict, version: int) -> Orde
     values = {Order.version: Order.version + 1}
     if "customer_id" in changes:
         values[Order.customer] = _active_customer(changes["customer_id"])
-        _index(order, values[Order.customer])
+        search.note_due(work, [order_id])  # found by the new customer's name
     if "notes" in changes:
         values[Order.notes] = changes["notes"]
     if "lines" in changes:
@@ -177,11 +188,6 @@ _LINES = Prepared(lambda order_id: OrderLine.select().where(OrderLine.order == o
 def _lines_in_product_order(order_id: int) -> list[OrderLine]:
     """An order's lines, by product id: the order in which stock is taken (no deadlock)."""
     return [as_model(OrderLine, row) for row in _LINES.rows(order_id=order_id)]
-
-
-def _index(order: Order, customer: Customer) -> None:
-    """Make the order findable by its number and its customer's name."""
-    SearchDocument.replace("order", order.id, order.number, customer.name)
 
 
 def _count_sales(order: Order, lines: list[OrderLine], products: dict[int, Product],

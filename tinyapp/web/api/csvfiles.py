@@ -20,7 +20,7 @@ from tinyapp.models import Customer, Order, Product
 from tinyapp.schemas.catalog import IMPORT_FILE_PATTERN, ImportResultSchema, ProductFilters
 from tinyapp.schemas.reports import DateRangeQuery, SalesQuery, TopProductsQuery
 from tinyapp.schemas.sales import CustomerFilters, OrderFilters
-from tinyapp.services import product_import
+from tinyapp.services import orders, product_import
 from tinyapp.services.product_import import COLUMNS
 from tinyapp.web.api.endpoint import Endpoint, read_body
 from tinyapp.web.errors import BadRequest
@@ -56,9 +56,9 @@ def export_customers(query):
 def export_orders(query):
     """The orders (all, or those the filters select) as CSV: number, status, customer,
     times and total."""
-    found = Order.listing(status=query["status"], customer_id=query["customer"],
-                          created_from=query["created_from"],
-                          created_to=query["created_to"], search=query["q"])
+    found = orders.listing(status=query["status"], customer_id=query["customer"],
+                           created_from=query["created_from"],
+                           created_to=query["created_to"], search=query["q"])
 
     def rows():
         for o in _batches(found, Order):

@@ -16,9 +16,9 @@ from tinyapp.web.api.endpoint import Endpoint
 
 def list_orders(query):
     """List orders (without their lines), filtered and sorted, one page at a time."""
-    found = Order.listing(status=query["status"], customer_id=query["customer"],
-                          created_from=query["created_from"], created_to=query["created_to"],
-                          search=query["q"])
+    found = orders.listing(status=query["status"], customer_id=query["customer"],
+                           created_from=query["created_from"], created_to=query["created_to"],
+                           search=query["q"])
     return paginate(found, query["sort"], query["limit"], query["cursor"])
 
 

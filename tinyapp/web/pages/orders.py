@@ -32,9 +32,9 @@ def list_orders():
     sort = query_args("sort").get("sort", "-created_at")
     exact = {k: formats.as_iso(v) if k in ("from", "to") else v for k, v in filters.items()}
     query = OrderListQuery().load({**exact, "sort": sort})
-    listing = list_page(Order.listing(status=query["status"], customer_id=query["customer"],
-                                      created_from=query["created_from"],
-                                      created_to=query["created_to"], search=query["q"]),
+    listing = list_page(orders.listing(status=query["status"], customer_id=query["customer"],
+                                       created_from=query["created_from"],
+                                       created_to=query["created_to"], search=query["q"]),
                         sort, "/orders", filters, default_sort="-created_at")
     customer = (Customer.get_or_none(Customer.id == query["customer"])
                 if query["customer"] else None)
