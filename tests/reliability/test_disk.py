@@ -22,7 +22,7 @@ import requests
 from tests.reliability.conftest import require_tool, serve_in_thread
 from tests.support import databases
 from tinyapp import db, migrations
-from tinyapp.services import accounts, catalog
+from tinyapp.services import accounts, catalog, customers, orders
 
 pytestmark = pytest.mark.slow
 
@@ -52,8 +52,11 @@ def app_on_small_disk(small_disk, make_settings):
         admin = accounts.create_user("admin@example.com", "Admin", "a long passphrase 3",
                                      role="admin")
         _, token = accounts.create_token(admin, "disk")
-        catalog.create_product({"sku": "D-1", "name": "Disk", "price": Decimal("1.00"),
-                                "stock": 5})
+        product = catalog.create_product({"sku": "D-1", "name": "Disk",
+                                          "price": Decimal("1.00"), "stock": 5})
+        buyer = customers.create_customer({"name": "Disk Buyer"})
+        orders.create_order({"customer_id": buyer.id, "lines": [  # its search entry due
+            {"product_id": product.id, "quantity": 1}]})
     setup.close()
     with serve_in_thread(settings) as (url, app):
         session = requests.Session()
@@ -98,7 +101,7 @@ def test_a_full_disk_fails_writes_clearly_keeps_reads_and_leaves_nothing(app_on_
     assert "disk is full" in caplog.text  # the log line names the cause
 
     for read in ("/api/v1/products", "/api/v1/products/1", "/api/v1/reports/low-stock",
-                 "/readyz"):
+                 "/api/v1/orders?q=buyer", "/readyz"):
         assert session.get(url + read, timeout=30).status_code == 200, read
     assert count() == 1  # nothing half-written
 

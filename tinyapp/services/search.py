@@ -44,7 +44,7 @@ def note_due(work: Work, order_ids: list[int], new: bool = False) -> None:
     if new:
         bulk.insert(OrderSearchEntryDue, [{"order": order_id} for order_id in order_ids])
         if any(order_id % BATCH == 0 for order_id in order_ids):
-            work.after_commit(_write_due_after_commit)
+            work.after_commit(write_due)
     else:
         (OrderSearchEntryDue.insert_many([(order_id,) for order_id in order_ids],
                                          fields=[OrderSearchEntryDue.order])
@@ -57,22 +57,23 @@ def note_customers_orders_due(work: Work, customer_id: int) -> None:
     orders = Order.select(Order.id).where(Order.customer == customer_id)
     (OrderSearchEntryDue.insert_from(orders, fields=[OrderSearchEntryDue.order])
      .on_conflict_ignore().execute())
-    work.after_commit(_write_due_after_commit)
+    work.after_commit(write_due)
 
 
 def write_due() -> None:
-    """Write the search entries of every order noted as due (before an order search)."""
-    with db.current().connection():
-        if not OrderSearchEntryDue.select().exists():
-            return
-        while _write_some() == BATCH:
-            pass
+    """Write the search entries of every order noted as due (before an order search).
 
-
-def _write_due_after_commit() -> None:
-    """write_due, for a unit that has committed: its answer must not fail for this."""
+    When the database cannot take the writes (a full disk; SQLite's lock held past
+    POOL_TIMEOUT) it says so in the log and returns: a search still answers, with the
+    orders whose entries are written, as reads go on working on a full disk; the next
+    search writes the rest. A unit that has committed is not failed by it either.
+    """
     try:
-        write_due()
+        with db.current().connection():
+            if not OrderSearchEntryDue.select().exists():
+                return
+            while _write_some() == BATCH:
+                pass
     except (peewee.DatabaseError, peewee.InterfaceError, db.DatabaseUnavailable) as exc:
         log.warning("orders' search entries were not written now (the next order search "
                     "writes them): %s", db.describe_error(exc))
