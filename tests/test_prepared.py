@@ -10,7 +10,7 @@ import pytest
 
 from tinyapp import db
 from tinyapp.models import Category, Product
-from tinyapp.prepared import Prepared
+from tinyapp.prepared import Prepared, as_model
 
 
 @pytest.fixture
@@ -42,6 +42,26 @@ def test_rows_are_what_peewee_reads_for_the_same_values(shelf):
                        {"category": shelf, "cheaper_than": Decimal("5"), "since": since,
                         "limit": 1}):
             assert prepared.rows(**values) == list(listing(**values))
+
+
+def test_a_row_made_an_object_is_the_object_peewee_reads(shelf):
+    """as_model: the same values, nothing unsaved, the category loaded on first use, and
+    a change saved as a change of that one field."""
+    by_id = Prepared(lambda ids: Product.select().where(Product.id.in_(ids))
+                     .order_by(Product.id).dicts())
+    with db.database.connection_context():
+        ids = [p.id for p in Product.select(Product.id)]
+        made = [as_model(Product, row) for row in by_id.rows(ids=ids)]
+        read = list(Product.select().where(Product.id.in_(ids)).order_by(Product.id))
+        assert [p.__data__ for p in made] == [p.__data__ for p in read]
+        assert not any(p.dirty_fields for p in made)
+        assert [p.category and p.category.name for p in made] == [
+            p.category and p.category.name for p in read]
+        made[0].name = "Renamed"
+        assert made[0].dirty_fields == [Product.name]
+        made[0].save()
+        assert Product.get_by_id(made[0].id).name == "Renamed"
+        assert Product.get_by_id(made[0].id).stock == read[0].stock
 
 
 def test_the_query_is_built_once_and_then_only_run(shelf):

@@ -160,7 +160,15 @@ def get_by_id(model: type[peewee.Model], row_id: int) -> "peewee.Model | None":
 
 
 def as_model(model: type[peewee.Model], row: dict) -> peewee.Model:
-    """A model object of a row read with .rows(), as peewee makes one: nothing unsaved."""
-    instance = model(**row)
-    instance._dirty.clear()
+    """A model object of a row read with .rows(), as peewee's query results hold one.
+
+    ``row`` has plain values, named by field, a foreign key as its id. peewee keeps a
+    row's values in ``__data__``, a set of unsaved field names and the related objects
+    loaded so far; they are filled in directly. ``Model(**row)`` would run every
+    field's setter, fill every default (reading the clock for each timestamp) and then
+    throw the "unsaved" marks away: for the sixteen objects of an order placed, that
+    was a tenth of the Python the order cost.
+    """
+    instance = model.__new__(model)
+    instance.__data__, instance._dirty, instance.__rel__ = dict(row), set(), {}
     return instance

@@ -12,6 +12,7 @@ import peewee
 
 from tinyapp import db
 from tinyapp.db import database
+from tinyapp.prepared import as_model
 
 CENT = Decimal("0.01")
 # The documented ranges, which CHECK constraints enforce in every engine as well.
@@ -140,4 +141,4 @@ class BaseModel(peewee.Model):
             elif value is not None and isinstance(field, MoneyField):
                 value = Decimal(value)
             values[name] = value
-        return cls(**values)
+        return as_model(cls, values)

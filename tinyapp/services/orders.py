@@ -43,8 +43,9 @@ def create_order(work: Work, data: dict) -> Order:
     products = _products_for(data["lines"])
     lines = _priced(data["lines"], products)
     row = {"number": f"tmp-{uuid.uuid4().hex[:16]}", "customer": customer.id,
-           "status": "draft", "notes": data.get("notes", ""), "created_by": work.user,
-           "created_at": utcnow(), "version": 1, "total": _total_of(lines)}
+           "status": "draft", "notes": data.get("notes", ""),
+           "created_by": getattr(work.user, "id", None), "created_at": utcnow(),
+           "version": 1, "total": _total_of(lines)}
     order = as_model(Order, {**row, "id": bulk.insert_one(Order, row)})
     order.number = f"SO-{order.id:06d}"  # a readable number needs the id: set it second
     _RENUMBER.execute(order_id=order.id, number=order.number)
