@@ -70,6 +70,15 @@ def test_an_order_given_another_customer_is_found_by_the_new_name_only(shop):
     assert entries(order.number) == 1
 
 
+def test_a_draft_changed_while_its_entry_is_still_due_is_found_as_it_is_now(shop):
+    with db.database.connection_context():
+        order = make_order(shop)
+        orders.update_order(order.id, {"customer_id": shop["grace"].id}, order.version)
+    assert due() == 1  # noted once
+    assert found("lovelace") == []
+    assert found("hopper") == [order.number]
+
+
 def test_a_renamed_customers_orders_are_found_by_the_new_name(shop):
     with db.database.connection_context():
         numbers = [make_order(shop).number for _ in range(3)]

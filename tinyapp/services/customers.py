@@ -1,6 +1,6 @@
 """Customers: create, change, archive (customers with orders are never deleted)."""
 
-from tinyapp.models import Customer, SearchDocument
+from tinyapp.models import Customer, Order, SearchDocument
 from tinyapp.services import search
 from tinyapp.services.common import get_row, insert_row, update_row, update_versioned
 from tinyapp.unit_of_work import Work, unit_of_work
@@ -21,7 +21,8 @@ def update_customer(work: Work, customer_id: int, changes: dict, version: int) -
     if "name" in changes or "email" in changes:
         _index(customer)
     if "name" in changes:  # orders are found by their customer's name too
-        search.note_customers_orders_due(work, customer.id)
+        search.note_changed(work, Order.select(Order.id).where(Order.customer == customer.id),
+                            soon=True)
     return customer
 
 

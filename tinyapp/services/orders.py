@@ -51,7 +51,7 @@ def create_order(work: Work, data: dict) -> Order:
     _RENUMBER.execute(order_id=order.id, number=order.number)
     order.customer = customer
     order.lines = _insert_lines(order.id, lines, products)
-    search.note_due(work, [order.id], new=True)  # found by number and customer from then
+    search.note_new_order(work, order.id)  # found by number and customer from then
     work.created(order).changes["lines"] = [None, _journalled(lines)]
     return order
 
@@ -76,7 +76,7 @@ def update_order(work: Work, order_id: int, changes: dict, version: int) -> Orde
     values = {Order.version: Order.version + 1}
     if "customer_id" in changes:
         values[Order.customer] = _active_customer(changes["customer_id"])
-        search.note_due(work, [order_id])  # found by the new customer's name
+        search.note_changed(work, Order.select(Order.id).where(Order.id == order_id))
     if "notes" in changes:
         values[Order.notes] = changes["notes"]
     if "lines" in changes:

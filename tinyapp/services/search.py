@@ -5,9 +5,10 @@ An order is found by its number and its customer's name through its search entry
 substring index and its words in ``search_terms``. Written in the order's own
 transaction, that entry was a quarter of the pages every order wrote, all of it inside
 SQLite's one write lock. So a unit of work that makes or changes what an order is found
-by notes the order as due instead (``note_due``: one small row, OrderSearchEntryDue, in
-the unit's own transaction, so it commits exactly when the order does), and the entries
-are written from those rows, many per transaction (``write_due``):
+by notes the order as due instead (``note_new_order``, ``note_changed``: one small row,
+OrderSearchEntryDue, in the unit's own transaction, so it commits exactly when the
+order does), and the entries are written from those rows, many per transaction
+(``write_due``):
 
 - before every order search (``orders.listing``): a search finds every order that
   exists, including the one its caller made a moment ago;
@@ -34,30 +35,25 @@ log = logging.getLogger(__name__)
 BATCH = 100  # orders' entries written per transaction, and how often
 
 
-def note_due(work: Work, order_ids: list[int], new: bool = False) -> None:
-    """Note that these orders' search entries are to be (re)written: in work's transaction.
+def note_new_order(work: Work, order_id: int) -> None:
+    """Note a new order's search entry as due, in work's transaction.
 
-    ``new`` orders cannot be due already, and go in with a plain INSERT (and every
-    BATCH-th new order has work write every entry due, once it has committed); others
-    may be, and one row each is enough.
+    It cannot be due already: a plain INSERT. Every BATCH-th new order has work write
+    every entry due, once it has committed.
     """
-    if new:
-        bulk.insert(OrderSearchEntryDue, [{"order": order_id} for order_id in order_ids])
-        if any(order_id % BATCH == 0 for order_id in order_ids):
-            work.after_commit(write_due)
-    else:
-        (OrderSearchEntryDue.insert_many([(order_id,) for order_id in order_ids],
-                                         fields=[OrderSearchEntryDue.order])
-         .on_conflict_ignore().execute())
+    bulk.insert(OrderSearchEntryDue, [{"order": order_id}])
+    if order_id % BATCH == 0:
+        work.after_commit(write_due)
 
 
-def note_customers_orders_due(work: Work, customer_id: int) -> None:
-    """Note every order of a customer as due (they are found by the customer's name);
-    work writes them once it has committed."""
-    orders = Order.select(Order.id).where(Order.customer == customer_id)
+def note_changed(work: Work, orders: peewee.Select, soon: bool = False) -> None:
+    """Note the entries of orders (a select of their ids) as due again, in work's
+    transaction: what they are found by changed. One row each is enough, so an order
+    due already stays as it is. ``soon``: work writes them once it has committed."""
     (OrderSearchEntryDue.insert_from(orders, fields=[OrderSearchEntryDue.order])
      .on_conflict_ignore().execute())
-    work.after_commit(write_due)
+    if soon:
+        work.after_commit(write_due)
 
 
 def write_due() -> None:
