@@ -76,7 +76,7 @@ class Product(BaseModel):
 
     @classmethod
     def listing_rows(cls, **filters) -> peewee.ModelSelect:
-        """The same selection as plain rows (dicts), for tinyapp/schemas/rows.py to dump.
+        """The same selection as plain rows (dicts), for tinyapp/schemas/dumpers.py to dump.
 
         Every column of the product under its own name (``category_id``), and the
         category's as ``category__id`` and ``category__name``.

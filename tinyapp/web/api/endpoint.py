@@ -19,7 +19,7 @@ from marshmallow import Schema
 from tinyapp import cache
 from tinyapp.pagination import Page
 from tinyapp.schemas.common import InvalidQuery, load_body, load_patch, load_query
-from tinyapp.schemas.rows import RowDumper
+from tinyapp.schemas.dumpers import ObjectDumper, RowDumper
 from tinyapp.web.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
 
 
@@ -40,7 +40,7 @@ class Endpoint:
     consumes: str = "application/json"
     body_pattern: str | None = None  # what the document says of a body that is not JSON
     cached_reads: tuple[str, ...] = ()  # cache the answer until one of these tables is written
-    rows: bool = False  # the handler returns plain rows (dicts): tinyapp/schemas/rows.py
+    rows: bool = False  # the handler returns plain rows (dicts): tinyapp/schemas/dumpers.py
 
     @property
     def summary(self) -> str:
@@ -99,32 +99,18 @@ def _respond(endpoint: Endpoint, result):
         bottle.response.status = 204
         return ""
     bottle.response.status = endpoint.status
+    dumper = endpoint.response and _dumper(endpoint.response, endpoint.rows)
     if isinstance(result, Page):
-        items = _dump_many(endpoint, result.items) if endpoint.response else result.items
+        items = dumper.dump_many(result.items) if dumper else result.items
         return {"items": items, "next_cursor": result.next_cursor, **result.extra}
-    if endpoint.response is not None:
-        if endpoint.rows:
-            return _row_dumper(endpoint.response).dump(result)
-        return _schema(endpoint.response).dump(result)
-    return result
-
-
-def _dump_many(endpoint: Endpoint, items: list) -> list:
-    """Dump a page's items: plain rows by the schema's RowDumper, objects by the schema."""
-    if endpoint.rows:
-        return _row_dumper(endpoint.response).dump_many(items)
-    return _schema(endpoint.response, many=True).dump(items)
+    return dumper.dump(result) if dumper else result
 
 
 @functools.cache
-def _schema(schema_class: type[Schema], many: bool = False) -> Schema:
-    """One instance per response schema: building one costs more than dumping a row."""
-    return schema_class(many=many)
-
-
-@functools.cache
-def _row_dumper(schema_class: type[Schema]) -> RowDumper:
-    return RowDumper(schema_class())
+def _dumper(schema_class: type[Schema], rows: bool) -> ObjectDumper | RowDumper:
+    """The response schema's dumper (tinyapp/schemas/dumpers.py), made on first use:
+    plain rows are dumped by column, objects (and dicts) as the schema dumps them."""
+    return RowDumper(schema_class()) if rows else ObjectDumper(schema_class())
 
 
 # -- reading the request --
