@@ -100,8 +100,11 @@ class UTCDateTimeField(peewee.DateTimeField):
 class JSONTextField(peewee.TextField):
     """A small JSON document kept in a TEXT column (the same on every engine)."""
 
+    # What json.dumps(value, sort_keys=True) would build anew for every value.
+    _encoder = json.JSONEncoder(sort_keys=True)
+
     def db_value(self, value):
-        return None if value is None else json.dumps(value, sort_keys=True)
+        return None if value is None else self._encoder.encode(value)
 
     def python_value(self, value):
         return None if value is None else json.loads(value)
