@@ -8,7 +8,6 @@ own. With Redis, every process sees the bump.
 """
 
 import collections
-import contextlib
 import contextvars
 import json
 import logging
@@ -16,8 +15,10 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
+
+from tinyapp.context import given
 
 log = logging.getLogger("tinyapp.cache")
 
@@ -180,22 +181,18 @@ class Stats:
         return self.by_name[name, "hit"]
 
 
-_bound: contextvars.ContextVar = contextvars.ContextVar("tinyapp_cache", default=None)
+# The cache of this request or command: Database.bound() sets it with the database.
+CURRENT: contextvars.ContextVar = contextvars.ContextVar("tinyapp_cache", default=None)
 
 
-@contextlib.contextmanager
-def bound(backend) -> Iterator[None]:
-    """Make backend the cache of this thread for the block (Database.bound does it)."""
-    token = _bound.set(backend)
-    try:
-        yield
-    finally:
-        _bound.reset(token)
+def bound(backend) -> given:
+    """Make backend the cache of this thread for the block."""
+    return given((CURRENT, backend))
 
 
 def current():
     """The cache bound to this request or command (a throwaway one when none is)."""
-    backend = _bound.get()
+    backend = CURRENT.get()
     return backend if backend is not None else _UNBOUND
 
 

@@ -24,6 +24,7 @@ import peewee
 from playhouse.pool import MaxConnectionsExceeded
 
 from tinyapp import cache
+from tinyapp.context import given
 from tinyapp.engines import (  # noqa: F401 - the database's vocabulary, in one place
     ANSWER_MARGIN,
     SQLITE_PRAGMAS,
@@ -113,15 +114,9 @@ class Database:
                    settings.POOL_STALE_TIMEOUT, settings.POOL_TIMEOUT, settings.CACHE_URL,
                    settings.STATEMENT_TIMEOUT, settings.TIMEZONE)
 
-    @contextlib.contextmanager
-    def bound(self) -> Iterator["Database"]:
+    def bound(self) -> given:
         """Make this the database the models use in this thread (and its cache), for the block."""
-        token = _bound.set(self)
-        try:
-            with cache.bound(self.cache):
-                yield self
-        finally:
-            _bound.reset(token)
+        return given((_bound, self), (cache.CURRENT, self.cache))
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[None]:

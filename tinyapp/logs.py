@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import sys
+import time
 
 # Fields a record may carry beyond the message, written by both formatters.
 EXTRA_FIELDS = ("request_id", "method", "path", "status", "duration_ms", "user",
@@ -43,9 +44,9 @@ class TextFormatter(logging.Formatter):
     """2026-11-24T10:00:00Z INFO tinyapp.request [4f2a..] GET /api/v1/products 200 3.1ms"""
 
     def format(self, record: logging.LogRecord) -> str:
-        stamp = dt.datetime.fromtimestamp(record.created, dt.UTC)
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created))
         request_id = getattr(record, "request_id", None)
-        prefix = f"{stamp:%Y-%m-%dT%H:%M:%SZ} {record.levelname} {record.name}"
+        prefix = f"{stamp} {record.levelname} {record.name}"
         if request_id:
             prefix += f" [{request_id}]"
         line = f"{prefix} {escape_controls(record.getMessage())}"
@@ -90,6 +91,11 @@ def configure_logging(level: str = "info", fmt: str = "text", stream=None) -> No
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(numeric)
+    # A record is one line per request: skip what no line shows (the logging HOWTO's
+    # "Optimization"): the caller's file and line (a walk up the stack), the thread's
+    # and the process' names.
+    logging._srcfile = None
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     queue = logging.getLogger("waitress.queue")
     if not any(isinstance(f, _DemoteQueueWarnings) for f in queue.filters):
         queue.addFilter(_DemoteQueueWarnings())

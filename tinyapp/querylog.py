@@ -10,9 +10,9 @@ import contextvars
 import logging
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+from tinyapp.context import given
 
 log = logging.getLogger("tinyapp.sql")
 
@@ -55,15 +55,9 @@ def set_slow_threshold(ms: float) -> None:
     _threshold["ms"] = float(ms)
 
 
-@contextmanager
-def track(keep_statements: bool = False, request_id: str = "-") -> Iterator[QueryLog]:
-    """Collect the statements run in this context (thread) into a QueryLog."""
-    entry = QueryLog(keep_statements=keep_statements, request_id=request_id)
-    token = _current.set(entry)
-    try:
-        yield entry
-    finally:
-        _current.reset(token)
+def track(keep_statements: bool = False, request_id: str = "-") -> given:
+    """Collect the statements run in this context (thread) into a QueryLog (``as`` it)."""
+    return given((_current, QueryLog(keep_statements=keep_statements, request_id=request_id)))
 
 
 def record(sql: str, params, seconds: float) -> None:

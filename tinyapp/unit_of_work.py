@@ -34,7 +34,6 @@ Who made the change and in which request come from the request (``acting``), or 
 ``user=`` the caller passes.
 """
 
-import contextlib
 import contextvars
 import datetime as dt
 import functools
@@ -45,7 +44,7 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -53,6 +52,7 @@ from typing import Any, TypeVar
 import peewee
 
 from tinyapp import bulk, db
+from tinyapp.context import given
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,16 +67,9 @@ _work: contextvars.ContextVar["Work | None"] = contextvars.ContextVar("tinyapp_w
                                                                      default=None)
 
 
-@contextlib.contextmanager
-def request_context(request_id: str) -> Iterator[None]:
+def request_context(request_id: str) -> given:
     """Say which request the writes of this block belong to (the journal records it)."""
-    token = _request_id.set(request_id)
-    acting_token = _acting.set(None)
-    try:
-        yield
-    finally:
-        _acting.reset(acting_token)
-        _request_id.reset(token)
+    return given((_request_id, request_id), (_acting, None))
 
 
 def acting(user) -> None:

@@ -8,8 +8,8 @@ adds the security headers, and writes one log line when it is done.
 
 import logging
 import re
+import secrets
 import time
-import uuid
 
 from tinyapp import querylog
 from tinyapp.unit_of_work import request_context
@@ -65,7 +65,8 @@ class RequestMiddleware:
             headers = answer["headers"]
             if self.show_sql and inspector.wanted(environ):  # (its EXPLAINs not counted)
                 body, headers = inspector.annotate(environ, headers, body)
-        body = _BoundBody(body, self.database, request_id)
+        if not isinstance(body, list):  # Bottle's answers are lists; a stream is read later
+            body = _BoundBody(body, self.database, request_id)
         headers.extend(self._extra_headers(environ, request_id, queries, started))
         start_response(answer["status"], headers, answer["exc_info"])
         status = int(answer["status"].split(" ", 1)[0])
@@ -78,7 +79,7 @@ class RequestMiddleware:
     @staticmethod
     def _request_id(environ) -> str:
         incoming = environ.get("HTTP_X_REQUEST_ID", "")
-        return incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex[:16]
+        return incoming if _SAFE_REQUEST_ID.match(incoming) else secrets.token_hex(8)
 
     def _apply_forwarded_headers(self, environ) -> None:
         """Trust X-Forwarded-For/Proto only when the peer is the configured proxy.
