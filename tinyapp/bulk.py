@@ -28,13 +28,13 @@ def insert(model: type[peewee.Model], rows: list[dict], returning: tuple[str, ..
     PostgreSQL and SQLite. MySQL/MariaDB cannot say them for many rows at once: None,
     and the caller reads them.
     """
-    database = model._meta.database
+    database = _database_of(model)
     fields = [model._meta.fields[name] for name in returning] if can_return(database) else []
     clause = " RETURNING " + ", ".join(peewee.quote((f.column_name,), database.quote)
                                        for f in fields) if fields else ""
     found = []
     for start in range(0, len(rows), BATCH):
-        sql, params = _statement(model, rows[start:start + BATCH])
+        sql, params = _statement(model, rows[start:start + BATCH], database)
         cursor = database.execute_sql(sql + clause, params)
         if fields:
             found += [{f.name: f.python_value(v) for f, v in zip(fields, row, strict=True)}
@@ -56,8 +56,8 @@ def insert_one(model: type[peewee.Model], row: dict) -> int:
     PostgreSQL says it with ``RETURNING id``; SQLite and MySQL/MariaDB tell the driver
     (``cursor.lastrowid``), with no second statement either way.
     """
-    database = model._meta.database
-    sql, params = _statement(model, [row])
+    database = _database_of(model)
+    sql, params = _statement(model, [row], database)
     if database.returning_clause:
         sql += " RETURNING " + peewee.quote((model._meta.primary_key.column_name,),
                                             database.quote)
@@ -65,9 +65,17 @@ def insert_one(model: type[peewee.Model], row: dict) -> int:
     return database.execute_sql(sql, params).lastrowid
 
 
-def _statement(model: type[peewee.Model], rows: list[dict]) -> tuple[str, list]:
+def _database_of(model: type[peewee.Model]) -> peewee.Database:
+    """The database model's rows go to now: what the models' proxy points at, looked up
+    once per statement instead of once per attribute read through the proxy."""
+    database = model._meta.database
+    return getattr(database, "obj", database)
+
+
+def _statement(model: type[peewee.Model], rows: list[dict], database: peewee.Database
+               ) -> tuple[str, list]:
     """The INSERT of these rows and its parameters; the SQL text built once per shape."""
-    meta, database = model._meta, model._meta.database
+    meta = model._meta
     key = (model, tuple(rows[0]), len(rows), database.param, database.quote)
     shape = _shapes.get(key)
     if shape is None:

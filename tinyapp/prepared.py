@@ -97,11 +97,15 @@ class Prepared:
 
     def _run(self, values: dict):
         database = db.current()
-        lengths = tuple(sorted((name, len(value)) for name, value in values.items()
-                               if isinstance(value, list)))
-        flat = dict(values)
-        for name, _ in lengths:
-            flat.update({f"{name}#{i}": item for i, item in enumerate(flat.pop(name))})
+        lists = [(name, len(value)) for name, value in values.items()
+                 if isinstance(value, list)]
+        flat = values
+        if lists:  # one slot per item: "ids#0", "ids#1"...
+            lists.sort()
+            flat = dict(values)
+            for name, _ in lists:
+                flat.update({f"{name}#{i}": item for i, item in enumerate(flat.pop(name))})
+        lengths = tuple(lists)
         key = (database.engine, lengths)
         compiled = self._compiled.get(key)
         if compiled is None:

@@ -5,7 +5,7 @@ if two requests place or cancel the same order at once, exactly one changes it a
 other gets a Conflict. Placing takes stock for all lines in one transaction, or none.
 """
 
-import uuid
+import secrets
 
 import peewee
 from marshmallow import ValidationError
@@ -42,7 +42,7 @@ def create_order(work: Work, data: dict) -> Order:
     customer = _active_customer(data["customer_id"])
     products = _products_for(data["lines"])
     lines = _priced(data["lines"], products)
-    row = {"number": f"tmp-{uuid.uuid4().hex[:16]}", "customer": customer.id,
+    row = {"number": f"tmp-{secrets.token_hex(8)}", "customer": customer.id,
            "status": "draft", "notes": data.get("notes", ""),
            "created_by": getattr(work.user, "id", None), "created_at": utcnow(),
            "version": 1, "total": _total_of(lines)}
