@@ -44,6 +44,18 @@ def test_rows_are_what_peewee_reads_for_the_same_values(shelf):
             assert prepared.rows(**values) == list(listing(**values))
 
 
+def test_a_value_of_another_type_than_its_column_is_converted_as_peewee_converts_it(shelf):
+    """Values of the column's own type go as they are; others through its db_value."""
+    by_stock_and_sku = Prepared(lambda stock, sku: Product.select(Product.sku)
+                                .where(Product.stock == stock, Product.sku == sku).dicts())
+    with db.database.connection_context():
+        for stock, sku in ((2, "P-2"), ("2", "P-2"), (Decimal("2"), "P-2"), (True, "P-1")):
+            assert by_stock_and_sku.rows(stock=stock, sku=sku) == list(
+                Product.select(Product.sku).where(Product.stock == stock,
+                                                  Product.sku == sku).dicts())
+        assert by_stock_and_sku.rows(stock="2", sku="P-2") == [{"sku": "P-2"}]
+
+
 def test_a_row_made_an_object_is_the_object_peewee_reads(shelf):
     """as_model: the same values, nothing unsaved, the category loaded on first use, and
     a change saved as a change of that one field."""

@@ -81,7 +81,7 @@ def _statement(model: type[peewee.Model], rows: list[dict], database: peewee.Dat
     if shape is None:
         fields = [meta.fields[name] for name in rows[0]]
         # Per field: a value of the plain type it stores goes as it is, others via db_value.
-        converters = [(f.name, _PLAIN.get(type(f)), f.db_value) for f in fields]
+        converters = [(f.name, plain_type(f), f.db_value) for f in fields]
         defaults = [(f, d) for f, d in meta.defaults.items() if f.name not in rows[0]]
         columns = ", ".join(peewee.quote((f.column_name,), database.quote)
                             for f in fields + [f for f, _ in defaults])
@@ -123,3 +123,10 @@ _KEPT_UP_TO = 16  # rows: the shapes of everyday writes (an order's lines, its j
 _PLAIN = {peewee.CharField: str, peewee.TextField: str, peewee.IntegerField: int,
           peewee.BigIntegerField: int, peewee.AutoField: int, peewee.BooleanField: bool}
 
+
+def plain_type(field: peewee.Field) -> type | None:
+    """The type whose values field stores as they are (its db_value would return them
+    unchanged), or None; a foreign key stores what the field it points at stores."""
+    if isinstance(field, peewee.ForeignKeyField):
+        field = field.rel_field
+    return _PLAIN.get(type(field))

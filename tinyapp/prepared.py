@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import peewee
 
-from tinyapp import db
+from tinyapp import bulk, db
 
 # Fields whose values the drivers already return as Python has them.
 _AS_RETURNED = (peewee.CharField, peewee.TextField, peewee.IntegerField, peewee.AutoField)
@@ -35,10 +35,15 @@ _AS_RETURNED = (peewee.CharField, peewee.TextField, peewee.IntegerField, peewee.
 
 @dataclass(frozen=True)
 class Slot:
-    """Where one value goes in a prepared query, and how it is converted for the driver."""
+    """Where one value goes in a prepared query, and how it is converted for the driver.
+
+    ``plain``: a value of exactly this type needs no converting (text for a text column,
+    a whole number for an integer one): ``convert`` would return it as it is.
+    """
 
     name: str
     convert: Callable | None = None
+    plain: type | None = None
 
 
 class _SlotValue(peewee.Value):
@@ -59,8 +64,10 @@ class _SlotValue(peewee.Value):
         return _SlotValue(self.value, field.db_value)
 
     def __sql__(self, ctx):
-        return ctx.value(Slot(self.value, self.convert or ctx.state.converter),
-                         converter=False)
+        convert = self.convert or ctx.state.converter
+        field = getattr(convert, "__self__", None)  # whose db_value converts, if a field's
+        plain = bulk.plain_type(field) if isinstance(field, peewee.Field) else None
+        return ctx.value(Slot(self.value, convert, plain), converter=False)
 
 
 @dataclass
@@ -131,7 +138,9 @@ class Prepared:
 
 def _fill(place: Slot, values: dict):
     value = values[place.name]
-    return value if place.convert is None or value is None else place.convert(value)
+    if value is None or place.convert is None or type(value) is place.plain:
+        return value
+    return place.convert(value)
 
 
 def _name(node) -> str:
