@@ -27,13 +27,18 @@ import os
 import random
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.bench import bench_write  # noqa: E402
-from tests.bench.common import PYTHON, cpu_seconds, start_server, start_tinyapp, stop  # noqa: E402
+from tests.bench.common import (  # noqa: E402
+    PYTHON,
+    start_server,
+    start_tinyapp,
+    stop,
+    user_and_system_seconds,
+)
 
 HERE = Path(__file__).resolve().parent
 THREADS = 8
@@ -73,13 +78,16 @@ def in_process(url: str, token: str, ids, orders: int) -> tuple[float, float]:
         app.close()
 
 
-def _cpu_per_run(run, times: int) -> float:
+def _cpu_per_run(run, times: int) -> tuple[float, float]:
+    """(user, system) CPU ms per run of this process."""
     for _ in range(20):  # warm: imports, prepared statements, the pool
         run()
-    started = time.process_time()
+    before = os.times()
     for _ in range(times):
         run()
-    return (time.process_time() - started) / times * 1000
+    after = os.times()
+    return ((after.user - before.user) / times * 1000,
+            (after.system - before.system) / times * 1000)
 
 
 def _call(app, token: str, method: str, path: str, body) -> bytes:
@@ -102,14 +110,17 @@ def _call(app, token: str, method: str, path: str, body) -> bytes:
 
 def over_http(process, base: str, token: str, ids, seconds: float, clients: int,
               place=None) -> tuple[float, float, int]:
-    """Orders/s, the server's CPU ms per order, errors: ``clients`` clients for seconds."""
+    """Orders/s, the server's (user, system) CPU ms per order, errors: ``clients``
+    clients for ``seconds``."""
     bench_write.CLIENTS = clients
     place = place or bench_write.tinyapp_orders
     place(base, token, ids, 1)  # warm
-    before = cpu_seconds(process.pid)
+    before = user_and_system_seconds(process.pid)
     rate, errors = place(base, token, ids, seconds)
-    used = cpu_seconds(process.pid) - before
-    return rate, used / (rate * seconds) * 1000, len(errors)
+    used = [(after - earlier) / (rate * seconds) * 1000
+            for after, earlier in zip(user_and_system_seconds(process.pid), before,
+                                              strict=True)]
+    return rate, tuple(used), len(errors)
 
 
 def trivial_orders(base: str, token: str, ids, seconds: float):
@@ -160,18 +171,20 @@ def main() -> int:
 
     print("CPU per 3-line order (created, then placed), SQLite, "
           f"{os.cpu_count()} CPUs; in process: {args.orders} orders, one thread")
+    print(f"  {'':56s} {'user':>6s} + {'system':>6s} = {'CPU':>6s} ms")
     rows = [("tinyapp's services alone, in process", services, ""),
             ("the whole WSGI app, in process (no sockets)", wsgi,
-             f"web layer {wsgi - services:.2f} ms"),
+             f"web layer {sum(wsgi) - sum(services):.2f} ms"),
             ("tinyapp's server, 1 HTTP client", one[1],
-             f"{one[0]:.0f} orders/s, {one[2]} errors; serving adds {one[1] - wsgi:.2f} ms"),
+             f"{one[0]:.0f} orders/s, {one[2]} errors; serving adds "
+             f"{sum(one[1]) - sum(wsgi):.2f} ms"),
             (f"tinyapp's server, {THREADS} HTTP clients", eight[1],
              f"{eight[0]:.0f} orders/s, {eight[2]} errors; serving adds "
-             f"{eight[1] - wsgi:.2f} ms"),
+             f"{sum(eight[1]) - sum(wsgi):.2f} ms"),
             (f"an app that does nothing, same waitress, {THREADS} clients", trivial[1],
              f"{trivial[0]:.0f} pairs of requests/s, {trivial[2]} errors")]
-    for label, ms, note in rows:
-        print(f"  {label:56s} {ms:6.2f} ms  {note}")
+    for label, (user, system), note in rows:
+        print(f"  {label:56s} {user:6.2f} + {system:6.2f} = {user + system:6.2f}  {note}")
     return 1 if one[2] or eight[2] or trivial[2] else 0
 
 

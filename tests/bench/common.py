@@ -159,9 +159,15 @@ def _python_clients(base_url, paths, headers, seconds, connections) -> Load:
 
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) a process has used so far, from /proc/PID/stat."""
+    return sum(user_and_system_seconds(pid))
+
+
+def user_and_system_seconds(pid: int) -> tuple[float, float]:
+    """The user and the system CPU time a process has used so far (/proc/PID/stat)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
     # After the name: state is field 3 of stat(5), so utime (14) and stime (15) are here.
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
 
 
 def get(url: str, headers: dict[str, str]) -> bytes:
