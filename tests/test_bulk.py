@@ -4,7 +4,10 @@ what peewee's own insert_many stores."""
 import datetime as dt
 from decimal import Decimal
 
-from tinyapp import bulk, db
+import peewee
+import pytest
+
+from tinyapp import bulk, db, querylog
 from tinyapp.models import Category, Change, Product
 from tinyapp.unit_of_work import values_of
 
@@ -61,3 +64,19 @@ def test_new_rows_say_their_ids_where_the_engine_can_return_them(database):
     else:
         assert {row["sku"]: row["id"] for row in said} == ids
         assert len(said) == 700
+
+
+def test_a_statement_on_the_kept_cursor_is_counted_noted_and_fails_as_peewee_fails(database):
+    """bulk and prepared statements run on one cursor per connection
+    (engines.execute_and_read): still in the query log and the tables written, a
+    driver's error still peewee's own, and a fresh connection gets a fresh cursor."""
+    with db.database.connection_context():
+        with querylog.track() as queries, db.recording_writes() as written:
+            bulk.insert_one(Category, {"name": "Tools"})
+        assert (queries.count, written) == (1, {"categories"})
+        with pytest.raises(peewee.IntegrityError):  # a second "Tools": the name is unique
+            with db.transaction():
+                bulk.insert(Category, [{"name": "Tools"}])
+    with db.database.connection_context():  # another connection (or the same, reopened)
+        assert bulk.insert_one(Category, {"name": "Garden"}) > 0
+        assert [c.name for c in Category.select().order_by(Category.id)] == ["Tools", "Garden"]

@@ -6,9 +6,10 @@ single write lock, while every other writer waited. ``insert(model, rows)`` writ
 multi-row INSERT in batches of ``BATCH`` rows, its SQL text made once per batch size
 (the columns quoted as the engine wants them), each value converted by its field's
 own ``db_value``, as peewee would; ``insert_one`` returns the new row's id. It goes
-through the database's ``execute_sql``, so timing, the query log and the record of
-tables written (which the unit of work turns into cache invalidation) see every
-statement. (Other statements run many times are built once by tinyapp/prepared.py.)
+through the database's ``execute_and_read`` (tinyapp/engines.py), so timing, the query
+log and the record of tables written (which the unit of work turns into cache
+invalidation) see every statement. (Other statements run many times are built once by
+tinyapp/prepared.py.)
 """
 
 import sqlite3
@@ -35,7 +36,7 @@ def insert(model: type[peewee.Model], rows: list[dict], returning: tuple[str, ..
     found = []
     for start in range(0, len(rows), BATCH):
         sql, params = _statement(model, rows[start:start + BATCH], database)
-        cursor = database.execute_sql(sql + clause, params)
+        cursor = database.execute_and_read(sql + clause, params)
         if fields:
             found += [{f.name: f.python_value(v) for f, v in zip(fields, row, strict=True)}
                       for row in cursor.fetchall()]
@@ -61,8 +62,8 @@ def insert_one(model: type[peewee.Model], row: dict) -> int:
     if database.returning_clause:
         sql += " RETURNING " + peewee.quote((model._meta.primary_key.column_name,),
                                             database.quote)
-        return database.execute_sql(sql, params).fetchone()[0]
-    return database.execute_sql(sql, params).lastrowid
+        return database.execute_and_read(sql, params).fetchone()[0]
+    return database.execute_and_read(sql, params).lastrowid
 
 
 def _database_of(model: type[peewee.Model]) -> peewee.Database:

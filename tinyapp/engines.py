@@ -111,21 +111,55 @@ def recording_writes() -> Iterator[set[str]]:
         _writes.reset(token)
 
 
+def _note_written(sql: str) -> None:
+    """Note the table a statement writes, inside a ``recording_writes`` block."""
+    tables = _writes.get()
+    if tables is not None and (written := _WRITE.match(sql)):
+        tables.add(written.group(1))
+
+
 class _Timed:
     """Mixin that times every statement for the query log, and notes the tables written."""
 
     def execute_sql(self, sql, params=None, *args, **kwargs):
-        tables = _writes.get()
-        if tables is not None and (written := _WRITE.match(sql)):
-            tables.add(written.group(1))
+        _note_written(sql)
         started = time.perf_counter()
         try:
             return super().execute_sql(sql, params, *args, **kwargs)
         finally:
             querylog.record(sql, params, time.perf_counter() - started)
 
+    def execute_and_read(self, sql: str, params):
+        """Run a statement whose results the caller reads before running another one
+        (tinyapp/prepared.py, tinyapp/bulk.py). SQLite runs it on a cursor kept per
+        connection (below); the servers' ``execute_sql`` does more (reconnecting a
+        dropped connection, MariaDB's CHECK errors), so it is theirs."""
+        return self.execute_sql(sql, params)
+
 
 class SqliteDatabase(_Timed, PooledSqliteDatabase):
+    def execute_and_read(self, sql: str, params):
+        """``execute_sql`` (timed, its table noted, driver errors turned into peewee's)
+        on one cursor kept per connection, for a statement whose results the caller
+        reads before running another one, without a new cursor and peewee's layers for
+        each: an order runs about twenty. That path cost 2.5 µs a statement over the
+        driver's own 0.4 µs, half of it the new cursor.
+        """
+        _note_written(sql)
+        state = self._state
+        if state.closed:
+            self.connect()
+        kept = getattr(state, "kept_cursor", None)
+        if kept is None or kept[0] is not state.conn:
+            kept = state.kept_cursor = (state.conn, state.conn.cursor())
+        started = time.perf_counter()
+        try:
+            with peewee.__exception_wrapper__:
+                kept[1].execute(sql, params)
+        finally:
+            querylog.record(sql, params, time.perf_counter() - started)
+        return kept[1]
+
     def _connect(self):
         # SQLite would create a missing file with the umask's mode (often 0644, readable
         # by every local user); create it owner-only first. -wal and -shm follow its mode.

@@ -120,7 +120,7 @@ class Prepared:
             with self._lock:
                 self._compiled[key] = compiled
         params = [_fill(p, flat) if isinstance(p, Slot) else p for p in compiled.params]
-        return compiled, database.peewee.execute_sql(compiled.sql, params)
+        return compiled, database.peewee.execute_and_read(compiled.sql, params)
 
     def _compile(self, values: dict, lengths: dict[str, int]) -> Compiled:
         slots = {name: [_SlotValue(f"{name}#{i}") for i in range(lengths[name])]
