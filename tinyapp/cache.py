@@ -18,8 +18,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from tinyapp.context import given
-
 log = logging.getLogger("tinyapp.cache")
 
 
@@ -183,11 +181,6 @@ class Stats:
 
 # The cache of this request or command: Database.bound() sets it with the database.
 CURRENT: contextvars.ContextVar = contextvars.ContextVar("tinyapp_cache", default=None)
-
-
-def bound(backend) -> given:
-    """Make backend the cache of this thread for the block."""
-    return given((CURRENT, backend))
 
 
 def current():

@@ -5,7 +5,7 @@ query log" in context variables (``contextvars``): each thread, and each request
 it, sees its own. ``given`` sets some for a block and puts the old values back after
 it, also when the block raises::
 
-    with given((_bound, database), (cache._bound, database.cache)):
+    with given((_bound, database), (cache.CURRENT, database.cache)):
         ...  # db.current() is database here
 
 It is a class, not a ``@contextlib.contextmanager`` generator, because several of

@@ -35,12 +35,11 @@ from marshmallow import Schema, fields, missing
 from marshmallow.decorators import POST_DUMP, PRE_DUMP
 from marshmallow.utils import _get_value_for_key
 
-# Fields whose stored value is already the JSON value: no conversion needed.
-AS_IS = (fields.String, fields.Integer, fields.Boolean)
-
-# Each field's own formatting, in the three where a value of exactly this type is
-# answered as it is (String's str(value), Integer's int(value), Boolean's True/False).
+# The fields where a value of exactly this type is its own answer (String's str(value),
+# Integer's int(value), Boolean's True/False). ObjectDumper checks the type; RowDumper
+# trusts a column of such a field to hold it (the driver's text, whole number, flag).
 _ALREADY = [(fields.String, str), (fields.Integer, int), (fields.Boolean, bool)]
+AS_IS = tuple(base for base, _ in _ALREADY)
 
 
 class ObjectDumper:
