@@ -22,7 +22,8 @@ def test_up_down_and_status_through_the_command_line(scratch_url, capsys, tmp_pa
     assert names == ["0001_initial", "0002_list_indexes", "0003_sales_figures",
                      "0004_exact_text", "0005_ranges_and_token_scopes",
                      "0006_barcodes_and_substring_search", "0007_journal_and_outbox",
-                     "0008_commit_receipts_and_figures_zone", "0009_order_search_entries_due"]
+                     "0008_commit_receipts_and_figures_zone", "0009_order_search_entries_due",
+                     "0010_one_index_for_order_lines"]
 
     assert main(["migrate", "status", *flags]) == 0
     out = capsys.readouterr().out
@@ -40,6 +41,10 @@ def test_up_down_and_status_through_the_command_line(scratch_url, capsys, tmp_pa
     assert capsys.readouterr().out.strip() == f"reverted {names[-1]}"
     with db.database.connection_context():
         assert migrations.pending() == names[-1:]
+        assert ["order_id"] in [i.columns for i in db.database.get_indexes("order_lines")]
+
+    assert main(["migrate", "down", "0009_order_search_entries_due", *flags]) == 0
+    with db.database.connection_context():
         assert "order_search_entries_due" not in db.database.get_tables()
         assert "commit_receipts" in db.database.get_tables()
 
@@ -142,6 +147,30 @@ def test_the_migrated_schema_equals_the_models_schema(engine, scratch_url, migra
     finally:
         from_models.close_all()
         from_migrations.close_all()
+
+
+def test_no_index_repeats_the_start_of_another(migrated_url):
+    """An index whose columns begin another index answers nothing that one cannot, and
+    costs every write to its table: the migrated schema has none."""
+    from tinyapp.db import make_database
+
+    database = make_database(migrated_url)
+    try:
+        repeated = []
+        for table in database.get_tables():
+            indexes = [i for i in database.get_indexes(table)
+                       if " WHERE " not in (i.sql or "").upper()]  # a partial index is its own
+            repeated += [f"{table}: {short.name} {short.columns} begins {long.name} "
+                         f"{long.columns}"
+                         for short in indexes if not short.unique
+                         for long in indexes if long is not short
+                         and long.columns[:len(short.columns)] == short.columns
+                         and (len(long.columns) > len(short.columns) or long.unique)]
+        assert repeated == []
+        assert any(i.columns == ["order_id", "product_id"]
+                   for i in database.get_indexes("order_lines"))
+    finally:
+        database.close_all()
 
 
 def _insert_product(stock: int) -> None:
