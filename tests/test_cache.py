@@ -91,6 +91,36 @@ def cached_api(request, make_settings, migrated_url, database, make_user):
     return ApiClient(webtest.TestApp(app), secret)
 
 
+@pytest.mark.parametrize("lists_cached", [True, False], ids=["CACHE_LISTS on", "off"])
+def test_a_list_page_asked_again_reads_the_database_only_when_lists_are_not_cached(
+        make_settings, migrated_url, database, make_user, lists_cached):
+    """The uncached benchmarks (tests/bench/) run with CACHE_LISTS off: each request
+    must then do the database's work, and with it on, a repeat none."""
+    import re
+
+    import webtest
+
+    from tinyapp.web.app import create_app
+
+    app = create_app(make_settings(DATABASE_URL=migrated_url,
+                                   CACHE_LISTS=str(lists_cached).lower()))
+    databases.use(app.database)
+    cache.current().clear()
+    with db.database.connection_context():
+        _, secret = accounts.create_token(make_user("staff"), "lists")
+    client = webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1"})
+
+    def queries_of_a_page() -> int:
+        timing = client.get("/api/v1/products?limit=20",
+                            headers={"Authorization": f"Bearer {secret}"}).headers
+        return int(re.search(r'desc="(\d+) queries"', timing["Server-Timing"]).group(1))
+
+    queries_of_a_page()  # the first: the token is looked up too
+    repeats = [queries_of_a_page(), queries_of_a_page()]
+    assert all(count == 0 for count in repeats) if lists_cached else \
+        all(count > 0 for count in repeats)
+
+
 def lookups() -> tuple[int, int]:
     return cache.current().stats.hits, cache.current().stats.misses
 
