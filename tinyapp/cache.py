@@ -189,15 +189,15 @@ def current():
     return backend if backend is not None else _UNBOUND
 
 
+# json.dumps(params, sort_keys=True, default=str), without a new encoder for every key.
+_KEY_JSON = json.JSONEncoder(sort_keys=True, default=str)
+
+
 def key_for(name: str, params: dict, reads: tuple[str, ...]) -> str:
     """The cache key of a result: its name, parameters and its tables' current generations."""
     backend = current()
     generations = ",".join(f"{t}{backend.generation(t)}" for t in reads)
     return f"{name}:{generations}:{_KEY_JSON.encode(params)}"
-
-
-# json.dumps(params, sort_keys=True, default=str), without a new encoder for every key.
-_KEY_JSON = json.JSONEncoder(sort_keys=True, default=str)
 
 
 def cached(name: str, params: dict, compute: Callable[[], Any], reads: tuple[str, ...],

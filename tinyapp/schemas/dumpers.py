@@ -113,6 +113,8 @@ def _formatter(field: fields.Field, name: str) -> Callable:
 
 
 class RowDumper:
+    """What the schema dumps of an object, made from a plain row (dict) by column name."""
+
     def __init__(self, schema: Schema, prefix: str = ""):
         self.steps: list[tuple[str, Callable[[dict], object]]] = [
             (field.data_key or name, self._step(field, prefix + (field.attribute or name)))
