@@ -121,6 +121,37 @@ def test_a_list_page_asked_again_reads_the_database_only_when_lists_are_not_cach
         all(count > 0 for count in repeats)
 
 
+def test_two_databases_sharing_one_redis_never_see_each_others_cached_rows(
+        redis_url, make_settings, migrated_url, scratch_url, database):
+    """A team may point a live and a staging tinyapp at one Redis. Each database's keys
+    are its own, so a page cached for one is never served for the other."""
+    import webtest
+
+    from tests.support.api import ApiClient
+    from tinyapp import migrations
+    from tinyapp.web.app import create_app
+
+    def client_of(url: str) -> ApiClient:
+        app = create_app(make_settings(DATABASE_URL=url, CACHE_URL=redis_url))
+        databases.use(app.database)
+        with db.database.connection_context():
+            migrations.upgrade()
+            user = accounts.create_user("staff@example.com", "Staff", "a long passphrase",
+                                        role="staff")
+            _, secret = accounts.create_token(user, "shared redis")
+        return ApiClient(webtest.TestApp(app), secret)
+
+    def skus(api: ApiClient) -> list[str]:
+        return [item["sku"] for item in api.get("/api/v1/products").json["items"]]
+
+    live, staging = client_of(migrated_url), client_of(scratch_url)
+    live.product("LIVE-1")
+    assert skus(live) == skus(live) == ["LIVE-1"]  # the second from the cache
+    assert skus(staging) == []
+    staging.product("STAGING-1")
+    assert skus(staging) == ["STAGING-1"] and skus(live) == ["LIVE-1"]
+
+
 def lookups() -> tuple[int, int]:
     return cache.current().stats.hits, cache.current().stats.misses
 

@@ -290,3 +290,20 @@ def test_a_psycopg2_connection_not_made_by_tinyapp_still_works(engine, database,
         assert cursor.fetchone() == (42,)
     finally:
         other.close()
+
+
+def test_a_databases_identity_ignores_credentials_and_options_but_not_where_it_lives(
+        tmp_path, monkeypatch):
+    """The shared cache keys each database by it (see tests/test_cache.py)."""
+    from tinyapp.engines import identity_of
+
+    same = {identity_of("postgresql://app:s3cret@DB.example/shop?sslmode=require"),
+            identity_of("postgres://reader@db.example:5432/shop")}
+    assert len(same) == 1 and "s3cret" not in same.pop()
+    assert identity_of("postgresql://app@db.example/shop") != \
+        identity_of("postgresql://app@db.example/staging")
+    assert identity_of("mysql://root@db.example/shop") != \
+        identity_of("mysql://root@db.example:3307/shop")
+    monkeypatch.chdir(tmp_path)
+    assert identity_of("sqlite:///shop.db") == identity_of(f"sqlite:///{tmp_path}/shop.db")
+    assert identity_of("sqlite:///shop.db") != identity_of("sqlite:///staging.db")

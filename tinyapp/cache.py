@@ -9,6 +9,7 @@ own. With Redis, every process sees the bump.
 
 import collections
 import contextvars
+import hashlib
 import json
 import logging
 import threading
@@ -150,10 +151,16 @@ class RedisCache:
             return False
 
 
-def make_cache(url: str):
-    """Build the cache a CACHE_URL names."""
+def make_cache(url: str, database_identity: str = ""):
+    """Build the cache a CACHE_URL names, for the database of that identity.
+
+    One Redis may serve several tinyapps (a live shop and its staging copy): each
+    database's keys start with a digest of its identity (engines.identity_of), so one
+    never reads the other's entries, and every process of one database shares them.
+    """
     if url.startswith(("redis://", "rediss://")):
-        return RedisCache(url)
+        digest = hashlib.sha1(database_identity.encode()).hexdigest()[:12]
+        return RedisCache(url, prefix=f"tinyapp:{digest}:")
     return MemoryCache()
 
 

@@ -32,6 +32,7 @@ from tinyapp.engines import (  # noqa: F401 - the database's vocabulary, in one 
     engine_of,
     exact_collation,
     has_wal_reset_bug,
+    identity_of,
     is_connection_lost,
     is_retryable,
     make_database,
@@ -104,7 +105,7 @@ class Database:
         # polling is unfair, and an unlucky writer can wait past the busy timeout.
         self._writers = threading.RLock()
         # What is cached about this database's data (tinyapp/cache.py).
-        self.cache = cache.make_cache(cache_url)
+        self.cache = cache.make_cache(cache_url, identity_of(url))
         # Called with each unit of work after it commits (tinyapp/unit_of_work.py).
         self.after_commit: list[Callable[[Any], None]] = []
 

@@ -58,6 +58,25 @@ def sqlite_path(url: str) -> Path | None:
     return Path(db_url.parse(url)["database"])
 
 
+DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306}
+
+
+def identity_of(url: str) -> str:
+    """Name the data a URL reaches, without its credentials or options.
+
+    Every process using one database gets the same name from its URL, and any other
+    database gets another: an SQLite file's real path, or a server's host, port and
+    database. The shared cache keys each database's entries by it (tinyapp/cache.py).
+    """
+    engine = engine_of(url)
+    path = sqlite_path(url)
+    if path is not None:
+        return f"sqlite:{path.resolve()}"
+    parts = urlsplit(url)
+    port = parts.port or DEFAULT_PORTS[engine]
+    return f"{engine}://{(parts.hostname or 'localhost').lower()}:{port}{parts.path}"
+
+
 
 def make_database(url: str, max_connections: int = 20, stale_timeout: int = 300,
                   timeout: int = 10, statement_timeout: int = 0) -> peewee.Database:
