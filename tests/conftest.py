@@ -8,6 +8,7 @@ missing or unreachable engine fails the run instead.
 
 import os
 import subprocess
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import webtest
@@ -176,9 +177,25 @@ def api(api_as) -> ApiClient:
     return api_as("staff")
 
 
+def _own_redis_database(url: str) -> str:
+    """The test worker's own Redis database: the configured one, less the worker's number.
+
+    Parallel workers (pytest -n, pytest-xdist) each empty their cache in their tests; in
+    one Redis database they would empty each other's mid-test.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0) - int(worker)
+    if number < 0:
+        pytest.fail(f"{url}: no Redis database below it is left for worker gw{worker}")
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
 @pytest.fixture(scope="session")
 def redis_url():
     url = os.environ.get("TINYAPP_TEST_REDIS")
+    if url:
+        url = _own_redis_database(url)
     reason = None
     if not url:
         reason = "Redis not configured: set TINYAPP_TEST_REDIS=redis://127.0.0.1:6379/15"
