@@ -262,3 +262,39 @@ def test_without_the_right_to_create_a_scratch_database_a_mysql_restore_says_wha
     finally:
         with db.database.connection_context():
             db.database.execute_sql(f"DROP USER '{user}'@'%%'")
+
+
+def test_a_restore_empties_the_shared_cache_of_the_database_it_replaces(
+        own_settings, make_settings, redis_url):
+    """Redis outlives the servers. Pages and tokens cached before a restore must not be
+    served after it by the next server: a token made since the backup is gone with it."""
+    import webtest
+
+    from tests.support.api import ApiClient
+    from tinyapp.models import User
+    from tinyapp.services import accounts
+    from tinyapp.web.app import create_app
+
+    settings = make_settings(DATABASE_URL=own_settings.DATABASE_URL, CACHE_URL=redis_url)
+    info = make_backup(settings)
+
+    def next_server(secret: str) -> ApiClient:
+        app = create_app(settings)
+        databases.use(app.database)
+        return ApiClient(webtest.TestApp(app), secret)
+
+    with db.database.connection_context():
+        _, secret = accounts.create_token(User.get(User.role == "admin"), "since the backup")
+    before = next_server(secret)
+    made = before.category("Made after the backup")
+    assert made["name"] in [c["name"] for c in before.get("/api/v1/categories").json["items"]]
+
+    restore_backup(info.path, settings, force=True)
+
+    after = next_server(secret)
+    after.get("/api/v1/categories", status=401)  # the token is not in the backup
+    with db.database.connection_context():
+        user = User.get(User.role == "admin")
+        _, secret = accounts.create_token(user, "after the restore")
+    names = [c["name"] for c in next_server(secret).get("/api/v1/categories").json["items"]]
+    assert made["name"] not in names

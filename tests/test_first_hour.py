@@ -207,6 +207,7 @@ def test_restore_refuses_while_a_server_serves_the_same_database(engine, own_set
         forced = tinyapp("restore", "latest", "--force", "--force-while-running",
                          cwd=tmp_path, env=env)
         assert forced.returncode == 0, forced.stderr
+        assert "still holds pages cached in its memory from before: restart it" in forced.stdout
     finally:
         serving.terminate()
         serving.wait(timeout=30)

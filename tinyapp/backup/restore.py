@@ -16,7 +16,7 @@ from pathlib import Path
 
 import peewee
 
-from tinyapp import __version__, faults, migrations
+from tinyapp import __version__, cache, faults, migrations
 from tinyapp.backup.common import (
     ENGINE_LABELS,
     count_rows,
@@ -32,7 +32,7 @@ from tinyapp.backup.manifest import BackupError, Manifest, read_manifest
 from tinyapp.backup.retention import prune
 from tinyapp.backup.staging import staged_restore
 from tinyapp.config import Settings, mask_url
-from tinyapp.db import describe_error, engine_of, sqlite_path
+from tinyapp.db import describe_error, engine_of, identity_of, sqlite_path
 from tinyapp.models import Change, User, utcnow
 from tinyapp.serving import is_served
 
@@ -85,8 +85,20 @@ def restore_backup(path: Path, settings: Settings, database_url: str | None = No
             raise BackupError(f"{exc}. Nothing was restored: {mask_url(target)} holds what "
                               "it held before") from None
         faults.point("restore:swapped")
+        _forget_cached(settings.CACHE_URL, target)
     log.info("restored %s into %s", folder.name, mask_url(target))
     return Restored(folder.name, manifest, mask_url(target), safety, newer_migrations(manifest))
+
+
+def _forget_cached(cache_url: str, target: str) -> None:
+    """Empty the shared cache of the database just replaced.
+
+    Redis outlives the servers, and what it holds of this database (pages, reports,
+    API tokens) describes the data before the restore: a token made since the backup
+    would still open the door. A memory cache dies with its server; the command line
+    tells whoever forced a restore under a running one to restart it.
+    """
+    cache.make_cache(cache_url, identity_of(target)).clear()
 
 
 def _served(target: str) -> bool:

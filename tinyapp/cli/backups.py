@@ -138,6 +138,9 @@ def cmd_restore(args, settings: Settings) -> int:
           f"{manifest.created_at:%Y-%m-%d %H:%M:%S} UTC; row counts checked")
     for name in restored.migrated:
         print(f"applied migration {name}")
+    if args.force_while_running and not settings.CACHE_URL.startswith(("redis://", "rediss://")):
+        print("the server serving it still holds pages cached in its memory from before: "
+              "restart it (a CACHE_URL=redis:// cache is emptied by the restore itself)")
     return 0
 
 
