@@ -10,7 +10,7 @@ from pathlib import Path
 import peewee
 from playhouse.migrations import Migration, MigrationError, Runner
 
-from tinyapp.db import database
+from tinyapp.db import bound_database, database
 
 DIRECTORY = Path(__file__).parent
 
@@ -34,12 +34,29 @@ def pending() -> list[str]:
 
 def upgrade(target: str | None = None, db: peewee.Database | None = None) -> list[str]:
     """Apply pending migrations (up to target) to db (default: the app's); return their names."""
-    return _runner(db).up(target)
+    applied = _runner(db).up(target)
+    if applied and db is None:
+        _forget_cached()
+    return applied
 
 
 def downgrade(target: str | None = None) -> list[str]:
     """Revert the latest migration (or back through target); return their names."""
-    return _runner().down(target)
+    reverted = _runner().down(target)
+    if reverted:
+        _forget_cached()
+    return reverted
+
+
+def _forget_cached() -> None:
+    """Empty the app's cache after a change of schema, which no unit of work journals.
+
+    Pages cached under the old schema lack what the new one adds, and a Redis cache
+    outlives the processes that filled it (tinyapp/cache.py).
+    """
+    bound = bound_database()
+    if bound is not None:
+        bound.cache.clear()
 
 
 def schema_version() -> str | None:
