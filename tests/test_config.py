@@ -105,6 +105,8 @@ def test_config_file_in_the_data_dir_is_read_without_tinyapp_config(tmp_path):
     ("SECURE_COOKIES", "maybe", "true or false"),
     ("DATABASE_URL", "oracle://x/y", "sqlite:///"),
     ("CACHE_URL", "memcached://x", "memory:// or a redis"),
+    ("DATABASE_URL", "postgresql://app:s3cret@db:543x/shop", "port, if any, is a whole"),
+    ("CACHE_URL", "redis://cache:99999/0", "port, if any, is a whole"),
     ("BACKUP_INTERVAL", "weekly", "duration"),
     ("CURRENCY", "euro", "ISO 4217 currency code"),
     ("SMTP_URL", "mail.example.org", "smtp://"),

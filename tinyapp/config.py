@@ -76,13 +76,22 @@ def database_url(value: str) -> str:
     if scheme.split("+")[0] not in ("sqlite", "postgres", "postgresql", "mysql", "mariadb"):
         raise ValueError("a URL such as sqlite:///data/tinyapp.db, "
                          "postgresql://user:pass@host/db or mysql://user:pass@host/db")
-    return url
+    return _with_a_valid_port(url)
 
 
 def cache_url(value: str) -> str:
     url = str(value).strip()
     if not (url == "memory://" or url.startswith(("redis://", "rediss://"))):
         raise ValueError("memory:// or a redis://host:port/db URL")
+    return _with_a_valid_port(url)
+
+
+def _with_a_valid_port(url: str) -> str:
+    try:
+        _ = urlsplit(url).port  # reading it checks it
+    except ValueError:
+        raise ValueError("a URL whose port, if any, is a whole number from 1 to 65535 "
+                         "(host:5432)") from None
     return url
 
 
