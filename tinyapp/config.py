@@ -72,9 +72,17 @@ def choice(*options: str) -> Callable[[str], str]:
 
 def database_url(value: str) -> str:
     url = str(value).strip()
-    scheme = url.split("://", 1)[0] if "://" in url else ""
-    if scheme.split("+")[0] not in ("sqlite", "postgres", "postgresql", "mysql", "mariadb"):
+    scheme = (url.split("://", 1)[0] if "://" in url else "").split("+")[0]
+    if scheme not in ("sqlite", "postgres", "postgresql", "mysql", "mariadb"):
         raise ValueError("a URL such as sqlite:///data/tinyapp.db, "
+                         "postgresql://user:pass@host/db or mysql://user:pass@host/db")
+    name = urlsplit(url).path.strip("/")
+    if scheme == "sqlite" and name in ("", ":memory:"):
+        # Either would be a database of each pooled connection's own, gone when it closes.
+        raise ValueError("an SQLite URL that names its file, such as "
+                         "sqlite:///data/tinyapp.db (relative) or sqlite:////srv/tinyapp.db")
+    if scheme != "sqlite" and not name:
+        raise ValueError("a URL that names the database, such as "
                          "postgresql://user:pass@host/db or mysql://user:pass@host/db")
     return _with_a_valid_port(url)
 
