@@ -79,6 +79,19 @@ def test_a_query_parameter_given_twice_is_a_400_naming_it(api):
     assert response.json["errors"] == {"limit": ["Give this parameter once."]}
 
 
+@pytest.mark.parametrize("body", [
+    b'{"sku": "A-1", "sku": "A-2", "name": "Drill", "price": "9.00"}',
+    b'{"customer_id": 1, "lines": [{"product_id": 1, "quantity": 1, "quantity": 900}]}',
+], ids=["top level", "nested"])
+def test_a_key_given_twice_in_a_body_is_a_400_naming_it(api, body):
+    """Which of the two counts is up to each parser: a proxy that checked the first
+    must not let the second through. So neither counts, and nothing is written."""
+    path = "/api/v1/products" if b"sku" in body else "/api/v1/orders"
+    detail = raw_post(api, path, body)["detail"]
+    assert "given twice" in detail and ('"sku"' in detail or '"quantity"' in detail)
+    assert api.get("/api/v1/products").json["items"] == []
+
+
 def test_every_response_carries_the_security_headers(api):
     for response in (api.get("/api/v1/products"), api.get("/api/v1/nope", status=404),
                      api.app.get("/api/v1/products", status=401)):

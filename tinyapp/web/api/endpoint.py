@@ -160,7 +160,7 @@ def read_json() -> dict:
     try:
         # Decimal, not float: 1e-400 would silently become 0.0, and money must be exact.
         data = json.loads(raw.decode("utf-8"), parse_constant=_no_constants,
-                          parse_float=Decimal)
+                          parse_float=Decimal, object_pairs_hook=_keys_once)
     except UnicodeDecodeError:
         raise BadRequest("The body is not valid UTF-8.") from None
     except RecursionError:
@@ -196,6 +196,20 @@ def _holds_lone_surrogate(data) -> bool:
 
 def _no_constants(name: str):
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _keys_once(pairs: list[tuple[str, object]]) -> dict:
+    """Build a JSON object, refusing a key given twice.
+
+    JSON leaves open which of the two counts (Python takes the last, others the
+    first), so a proxy or a log could read another body than the one tinyapp saves.
+    """
+    data = dict(pairs)
+    if len(data) < len(pairs):
+        keys = [key for key, _ in pairs]
+        repeated = next(key for key in keys if keys.count(key) > 1)
+        raise ValueError(f"the key {json.dumps(repeated)} is given twice in one object")
+    return data
 
 
 def _short(exc: Exception) -> str:
