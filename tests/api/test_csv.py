@@ -56,6 +56,24 @@ def test_a_wrong_header_is_explained(api):
     assert "missing column(s): sku, name, price" in problem["errors"]["header"]
 
 
+def test_a_column_given_twice_is_refused_naming_it(api):
+    """Which of the two a program reads differs; tinyapp reads neither."""
+    problem = post_csv(api, "sku,name,price,SKU \nA-1,Drill,9.00,A-2\n", 422).json
+    assert "column(s) given twice: sku" in problem["errors"]["header"]
+    assert api.get("/api/v1/products").json["items"] == []
+
+
+def test_a_file_that_is_not_valid_csv_is_a_422_naming_the_line(api):
+    huge = post_csv(api, "sku,name,price\nA-1,Drill,9.00\nA-2,\"" + "x" * 200_000
+                    + "\",9.00\n", 422).json
+    assert huge["errors"] == {"3": {"_row": ["A cell is longer than 131,072 characters."]}}
+    stray = post_csv(api, 'sku,name,price\nA-1,"Dr"ill,9.00\n', 422).json
+    assert "Not valid CSV" in stray["errors"]["2"]["_row"][0]
+    unended = post_csv(api, 'sku,name,price\nA-1,"Drill,9.00\nA-2,Saw,1.00\n', 422).json
+    assert "Not valid CSV" in unended["errors"]["3"]["_row"][0]
+    assert api.get("/api/v1/products").json["items"] == []
+
+
 def test_import_wants_csv_in_utf8(api):
     api.app.post("/api/v1/imports/products", b"sku,name,price\n", headers={
         **api.headers, "Content-Type": "application/json"}, status=415)

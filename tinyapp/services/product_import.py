@@ -37,14 +37,36 @@ class ImportRejected(ValidationError):
 
 
 def read_rows(text: str) -> list[tuple[int, dict]]:
-    """Parse CSV text into (line number, row) pairs, or raise ImportRejected."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    """Parse CSV text into (line number, row) pairs, or raise ImportRejected.
+
+    Strict CSV: a stray quote ("Dr"ill) or one left open is refused, naming the line,
+    where a lenient reader would guess, and might swallow the rest of the file.
+    """
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        return _rows_of(reader)
+    except csv.Error as exc:
+        line = max(reader.reader.line_num, 1)  # the file's line: DictReader's lags a row
+        raise ImportRejected({str(line): {"_row": [_csv_problem(exc)]}}) from None
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return f"A cell is longer than {csv.field_size_limit():,} characters."
+    return (f"Not valid CSV: {exc}. A cell with a quote or a comma in it goes in quotes, "
+            'with each quote inside doubled ("say ""hi""").')
+
+
+def _rows_of(reader: csv.DictReader) -> list[tuple[int, dict]]:
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name not in COLUMNS]
-    if missing or unknown:
+    # Which of two "sku" columns a program reads differs: tinyapp reads neither.
+    twice = sorted({name for name in header if header.count(name) > 1})
+    if missing or unknown or twice:
         problems = [f"missing column(s): {', '.join(missing)}"] if missing else []
         problems += [f"unknown column(s): {', '.join(unknown)}"] if unknown else []
+        problems += [f"column(s) given twice: {', '.join(twice)}"] if twice else []
         raise ImportRejected({"header": problems + [f"columns are: {', '.join(COLUMNS)}"]})
     reader.fieldnames = header
     rows = []
