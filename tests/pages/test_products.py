@@ -1,5 +1,7 @@
 """Product pages: create with errors beside fields, edit with stale versions, stock, archive."""
 
+import pytest
+
 from tinyapp import db
 from tinyapp.models import Product
 from tinyapp.services import catalog
@@ -159,3 +161,55 @@ def test_the_list_searches_filters_sorts_and_pages(client, sign_in, shop):
     # Rows per page on the list itself.
     five = client.get("/products?size=50")
     assert len(five.html.select("tbody a")) == 14 and not five.html.select('a[rel="next"]')
+
+
+def test_a_form_field_that_is_not_utf8_is_a_400_and_keeps_what_was_saved(
+        client, sign_in, shop):
+    """Read leniently, such a field would be "" and saved over the text that was there."""
+    from tests.pages.conftest import csrf_of
+
+    sign_in("staff")
+    drill = shop["drill"]
+    client.post(f"/products/{drill.id}", {
+        "csrf_token": csrf_of(client.get(f"/products/{drill.id}/edit")),
+        "version": drill.version, "sku": "DR-1", "name": "Drill", "price": "99.90",
+        "description": "18 V, two batteries"}, status=303)
+    edit = client.get(f"/products/{drill.id}/edit")
+    body = (f"csrf_token={csrf_of(edit)}&version={drill.version + 1}&sku=DR-1&name=Drill"
+            "&price=99.90&description=%ff%fe").encode()
+    page = client.post(f"/products/{drill.id}", body, status=400, headers={
+        "Content-Type": "application/x-www-form-urlencoded"})
+    assert "not valid UTF-8" in page.text
+    with db.database.connection_context():
+        assert Product.get_by_id(drill.id).description == "18 V, two batteries"
+
+
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_any_utf8_text_in_a_form_is_kept_exactly(client, sign_in, database, encoding):
+    from tests.pages.conftest import csrf_of
+
+    sign_in("staff")
+    fields = {"csrf_token": csrf_of(client.get("/products/new")), "sku": "UT-1",
+              "name": "Bohrer 🔩 é ß 中", "price": "9.00", "description": "Ünïcödé ✓"}
+    if encoding == "urlencoded":
+        client.post("/products", fields, status=303)
+    else:
+        client.post("/products", fields, content_type="multipart/form-data", status=303)
+    with db.database.connection_context():
+        saved = Product.get(Product.sku == "UT-1")
+    assert (saved.name, saved.description) == (fields["name"], fields["description"])
+
+
+def test_a_multipart_form_part_that_is_not_utf8_is_a_400_not_a_500(client, sign_in, database):
+    from tests.pages.conftest import csrf_of
+
+    sign_in("staff")
+    parts = {"csrf_token": csrf_of(client.get("/products/new")).encode(), "sku": b"MP-1",
+             "name": b"Drill", "price": b"9.00", "description": b"\xff\xfe"}
+    body = b"".join(b'--B\r\nContent-Disposition: form-data; name="' + name.encode()
+                    + b'"\r\n\r\n' + value + b"\r\n" for name, value in parts.items())
+    page = client.post("/products", body + b"--B--\r\n", status=400,
+                       headers={"Content-Type": "multipart/form-data; boundary=B"})
+    assert "not valid UTF-8" in page.text
+    with db.database.connection_context():
+        assert not Product.select().where(Product.sku == "MP-1").exists()

@@ -11,7 +11,7 @@ import bottle
 
 from tinyapp.db import MAX_ID
 from tinyapp.errors import NotFound
-from tinyapp.web.errors import response_for_exception
+from tinyapp.web.errors import BadRequest, response_for_exception
 
 PUBLIC = "public"
 
@@ -40,6 +40,7 @@ class Guard:
         def guarded(*args, **kwargs):
             try:
                 with borrow():
+                    _refuse_unreadable_forms()  # before the CSRF check reads the form
                     self.check_access(permission)
                     _refuse_impossible_ids(kwargs)
                     return callback(*args, **kwargs)
@@ -56,3 +57,27 @@ def _refuse_impossible_ids(url_args: dict) -> None:
     for value in url_args.values():
         if isinstance(value, int) and not 0 < value <= MAX_ID:
             raise NotFound("There is nothing at this address.")
+
+
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _refuse_unreadable_forms() -> None:
+    """Answer 400 for a posted form with a field that is not UTF-8 text.
+
+    Bottle reads such a field as "" (``getunicode``), and an edit would then save ""
+    over the text that was there. Browsers send UTF-8 for tinyapp's pages, so only a
+    crafted or mis-encoded request meets this.
+    """
+    if bottle.request.method != "POST" or \
+            not bottle.request.content_type.startswith(FORMS):
+        return
+    try:
+        forms = bottle.request.forms  # multipart: bottle decodes each part, or raises
+        if forms.recode_unicode:  # urlencoded: the bytes are kept, as latin-1 text
+            for name, value in forms.allitems():
+                name.encode("latin-1").decode("utf-8")
+                value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        raise BadRequest("The form is not valid UTF-8 text; send it again from the "
+                         "page.") from None
