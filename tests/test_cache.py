@@ -93,27 +93,20 @@ def cached_api(request, make_settings, migrated_url, database, make_user):
 
 @pytest.mark.parametrize("lists_cached", [True, False], ids=["CACHE_LISTS on", "off"])
 def test_a_list_page_asked_again_reads_the_database_only_when_lists_are_not_cached(
-        make_settings, migrated_url, database, make_user, lists_cached):
+        make_settings, migrated_url, database, lists_cached):
     """The uncached benchmarks (tests/bench/) run with CACHE_LISTS off: each request
     must then do the database's work, and with it on, a repeat none."""
-    import re
-
-    import webtest
-
+    from tests.support.api import client_as, queries_of
     from tinyapp.web.app import create_app
 
     app = create_app(make_settings(DATABASE_URL=migrated_url,
                                    CACHE_LISTS=str(lists_cached).lower()))
     databases.use(app.database)
     cache.current().clear()
-    with db.database.connection_context():
-        _, secret = accounts.create_token(make_user("staff"), "lists")
-    client = webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1"})
+    api = client_as(app)
 
     def queries_of_a_page() -> int:
-        timing = client.get("/api/v1/products?limit=20",
-                            headers={"Authorization": f"Bearer {secret}"}).headers
-        return int(re.search(r'desc="(\d+) queries"', timing["Server-Timing"]).group(1))
+        return queries_of(api.get("/api/v1/products?limit=20"))
 
     queries_of_a_page()  # the first: the token is looked up too
     repeats = [queries_of_a_page(), queries_of_a_page()]
@@ -125,9 +118,7 @@ def test_two_databases_sharing_one_redis_never_see_each_others_cached_rows(
         redis_url, make_settings, migrated_url, scratch_url, database):
     """A team may point a live and a staging tinyapp at one Redis. Each database's keys
     are its own, so a page cached for one is never served for the other."""
-    import webtest
-
-    from tests.support.api import ApiClient
+    from tests.support.api import ApiClient, client_as
     from tinyapp import migrations
     from tinyapp.web.app import create_app
 
@@ -136,10 +127,7 @@ def test_two_databases_sharing_one_redis_never_see_each_others_cached_rows(
         databases.use(app.database)
         with db.database.connection_context():
             migrations.upgrade()
-            user = accounts.create_user("staff@example.com", "Staff", "a long passphrase",
-                                        role="staff")
-            _, secret = accounts.create_token(user, "shared redis")
-        return ApiClient(webtest.TestApp(app), secret)
+        return client_as(app)
 
     def skus(api: ApiClient) -> list[str]:
         return [item["sku"] for item in api.get("/api/v1/products").json["items"]]

@@ -250,11 +250,7 @@ def test_the_search_migration_indexes_the_rows_that_exist(scratch_url, tmp_path)
 def test_a_change_of_schema_empties_the_shared_cache(scratch_url, make_settings, redis_url):
     """Pages cached under the old schema lack what a new one adds, and Redis outlives
     the servers: after a migration, the next page is read from the database."""
-    import re
-
-    import webtest
-
-    from tinyapp.services import accounts
+    from tests.support.api import client_as, queries_of
     from tinyapp.web.app import create_app
 
     app = create_app(make_settings(DATABASE_URL=scratch_url, CACHE_URL=redis_url,
@@ -262,15 +258,10 @@ def test_a_change_of_schema_empties_the_shared_cache(scratch_url, make_settings,
     databases.use(app.database)
     with db.database.connection_context():
         migrations.upgrade()
-        user = accounts.create_user("admin@example.com", "Admin", "a long passphrase",
-                                    role="admin")
-        _, secret = accounts.create_token(user, "migrations")
-    client = webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1"})
+    api = client_as(app, "admin")
 
     def queries_of_a_page() -> int:
-        timing = client.get("/api/v1/products?limit=20",
-                            headers={"Authorization": f"Bearer {secret}"}).headers
-        return int(re.search(r'desc="(\d+) queries"', timing["Server-Timing"]).group(1))
+        return queries_of(api.get("/api/v1/products?limit=20"))
 
     queries_of_a_page()
     assert queries_of_a_page() == 0  # from the cache

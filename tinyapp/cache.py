@@ -151,6 +151,11 @@ class RedisCache:
             return False
 
 
+def is_shared(url: str) -> bool:
+    """Tell whether a CACHE_URL names a cache that other processes see too (Redis)."""
+    return url.startswith(("redis://", "rediss://"))
+
+
 def make_cache(url: str, database_identity: str = ""):
     """Build the cache a CACHE_URL names, for the database of that identity.
 
@@ -158,7 +163,7 @@ def make_cache(url: str, database_identity: str = ""):
     database's keys start with a digest of its identity (engines.identity_of), so one
     never reads the other's entries, and every process of one database shares them.
     """
-    if url.startswith(("redis://", "rediss://")):
+    if is_shared(url):
         digest = hashlib.sha1(database_identity.encode()).hexdigest()[:12]
         return RedisCache(url, prefix=f"tinyapp:{digest}:")
     return MemoryCache()

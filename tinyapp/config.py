@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import platformdirs
 
+from tinyapp.cache import is_shared
 from tinyapp.files import private_folder
 
 ENV_PREFIX = "TINYAPP_"
@@ -89,7 +90,7 @@ def database_url(value: str) -> str:
 
 def cache_url(value: str) -> str:
     url = str(value).strip()
-    if not (url == "memory://" or url.startswith(("redis://", "rediss://"))):
+    if not (url == "memory://" or is_shared(url)):
         raise ValueError("memory:// or a redis://host:port/db URL")
     return _with_a_valid_port(url)
 

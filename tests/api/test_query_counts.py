@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from tests.support.api import queries_of
 from tinyapp import cache, db
 from tinyapp.models import (
     ApiToken,
@@ -53,9 +54,6 @@ def add_rows(count: int, user: User, first: Product | None = None) -> Product:
     return first
 
 
-def queries(response) -> int:
-    timing = response.headers["Server-Timing"]
-    return int(timing.split('desc="')[1].split(" ")[0])
 
 
 LISTS = ["/api/v1/products?limit=500", "/api/v1/categories?limit=500",
@@ -81,4 +79,4 @@ def test_a_list_runs_as_many_queries_for_500_rows_as_for_5(api_as, path):
     large = admin.get(url)
     assert len(large.json.get("items", large.json.get("products"))) > \
         len(small.json.get("items", small.json.get("products"))) or "reports" in path
-    assert queries(large) == queries(small)
+    assert queries_of(large) == queries_of(small)

@@ -1,6 +1,28 @@
 """A JSON client for the API tests: a real WSGI call per request, signed in by bearer token."""
 
+import re
+
 import webtest
+
+from tinyapp import db
+from tinyapp.services import accounts
+
+
+def client_as(app, role: str = "staff", email: str | None = None) -> "ApiClient":
+    """A client of app as a new user of that role, with a bearer token of its own.
+
+    The users are made in the database the test has bound (databases.use(app.database)).
+    """
+    with db.database.connection_context():
+        user = accounts.create_user(email or f"{role}@example.com", role.title(),
+                                    "a long passphrase", role=role)
+        _, secret = accounts.create_token(user, "tests")
+    return ApiClient(webtest.TestApp(app), secret)
+
+
+def queries_of(response) -> int:
+    """How many SQL statements the app ran to answer (its Server-Timing header says)."""
+    return int(re.search(r'desc="(\d+) queries"', response.headers["Server-Timing"]).group(1))
 
 
 class ApiClient:

@@ -5,7 +5,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from tinyapp import db
+from tinyapp import cache, db
 from tinyapp.cli.common import CommandError, opened
 from tinyapp.config import Settings, mask_url
 
@@ -138,7 +138,7 @@ def cmd_restore(args, settings: Settings) -> int:
           f"{manifest.created_at:%Y-%m-%d %H:%M:%S} UTC; row counts checked")
     for name in restored.migrated:
         print(f"applied migration {name}")
-    if args.force_while_running and not settings.CACHE_URL.startswith(("redis://", "rediss://")):
+    if args.force_while_running and not cache.is_shared(settings.CACHE_URL):
         print("the server serving it still holds pages cached in its memory from before: "
               "restart it (a CACHE_URL=redis:// cache is emptied by the restore itself)")
     return 0
