@@ -1,6 +1,7 @@
 """E-mail through the outbox: mailto: webhooks and the daily low-stock digest, sent to a
 real SMTP server (aiosmtpd on 127.0.0.1) that asks for a password."""
 
+import contextvars
 import socket
 import threading
 
@@ -8,7 +9,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from tinyapp import db, outbox
+from tests.support.receiver import DrippingReceiver
+from tinyapp import db, mail, outbox
 from tinyapp.mail import Mailer
 from tinyapp.models import Delivery
 from tinyapp.models.base import business_today
@@ -121,3 +123,30 @@ def test_no_digest_is_queued_when_nothing_is_low(database):
     with db.database.connection_context():
         assert outbox.queue_digest(business_today()) is None
         assert not Delivery.select().exists()
+
+
+def test_a_mail_server_that_never_finishes_its_greeting_is_cut_off_at_the_deadline(
+        database, monkeypatch):
+    monkeypatch.setattr(mail, "TIMEOUT_SECONDS", 1)
+    stalled = DrippingReceiver(opening=b"220-")  # a greeting line that never ends
+    try:
+        mail_hook("product.created")
+        with db.database.connection_context():
+            catalog.create_product({"sku": "ML-1", "name": "Mailed", "price": "1.00"})
+        mailer = Mailer(f"smtp://127.0.0.1:{stalled.port}", "shop@example.org")
+
+        def send():
+            with db.database.connection_context():
+                outbox.send_due(0, mailer)
+        sender = threading.Thread(target=contextvars.copy_context().run, args=(send,),
+                                  daemon=True)
+        sender.start()
+        sender.join(timeout=20)  # it drips for 60 s: only a deadline ends it sooner
+        assert not sender.is_alive(), "the sender is still waiting for the greeting"
+        assert stalled.hung_up.wait(timeout=5)
+        with db.database.connection_context():
+            [delivery] = Delivery.select()
+        assert (delivery.delivered_at, delivery.attempts) == (None, 1)
+        assert "no answer within 1 s" in delivery.last_error
+    finally:
+        stalled.close()

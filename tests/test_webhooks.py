@@ -1,13 +1,15 @@
 """Webhooks: a real receiver gets signed posts, in order per record, until it answers 2xx."""
 
+import contextvars
 import datetime as dt
 import hashlib
 import hmac
 import re
+import threading
 
 import pytest
 
-from tests.support.receiver import Receiver
+from tests.support.receiver import DrippingReceiver, Receiver
 from tinyapp import db, outbox
 from tinyapp.models import Delivery, OutboxEvent
 
@@ -114,6 +116,46 @@ def test_retries_wait_twice_as_long_each_time_up_to_a_day(api, admin, receiver):
     assert waits == [5, 10, 20]
     assert send(retry_seconds=5) == 0  # not before its time
     assert outbox.retry_wait(5, attempts=30) == outbox.MAX_WAIT_SECONDS
+
+
+def test_a_redirect_is_not_followed_and_the_delivery_fails_until_the_receiver_takes_it(
+        api, admin, receiver):
+    elsewhere = Receiver()  # answers 200 to anything, a GET as well
+    try:
+        hook(admin, receiver, "product.created")
+        receiver.redirect_to = elsewhere.url
+        api.product("RD-1")
+        send()
+        [failing] = deliveries(admin)
+        assert (failing["status"], failing["last_status"]) == ("failing", 302)
+        assert elsewhere.url in failing["last_error"] and "redirect" in failing["last_error"]
+        assert (elsewhere.gets, elsewhere.posts) == ([], [])  # nothing went where it pointed
+        receiver.redirect_to = None
+        send()
+        assert deliveries(admin)[0]["status"] == "delivered"
+        assert [p.json["record"]["sku"] for p in receiver.posts] == ["RD-1", "RD-1"]
+    finally:
+        elsewhere.close()
+
+
+def test_a_receiver_that_never_finishes_its_answer_is_cut_off_at_the_deadline(
+        api, admin, monkeypatch):
+    monkeypatch.setattr(outbox, "SEND_TIMEOUT_SECONDS", 1)
+    stalled = DrippingReceiver(pause=0.2)  # each byte within any read timeout
+    try:
+        hook(admin, stalled, "product.created")
+        api.product("SL-1")
+        sender = threading.Thread(target=contextvars.copy_context().run, args=(send,),
+                                  daemon=True)  # in this test's database
+        sender.start()
+        sender.join(timeout=20)  # it drips for 60 s: only a deadline ends it sooner
+        assert not sender.is_alive(), "the sender is still waiting for the answer"
+        assert stalled.hung_up.wait(timeout=5)
+        [failing] = deliveries(admin)
+        assert (failing["status"], failing["last_status"]) == ("failing", None)
+        assert "no answer within 1 s" in failing["last_error"]
+    finally:
+        stalled.close()
 
 
 def test_events_of_one_record_arrive_in_order_even_when_one_fails(api, admin, receiver):

@@ -27,12 +27,10 @@ import json
 import logging
 import secrets
 import threading
-import urllib.error
-import urllib.request
 
 import peewee
 
-from tinyapp import cache, db
+from tinyapp import cache, db, webhook_post
 from tinyapp.mail import Mailer, compose
 from tinyapp.models import Delivery, OutboxEvent, Product, Webhook, utcnow
 from tinyapp.models.base import business_today
@@ -56,9 +54,10 @@ EVENT_OF = {("product", "create"): "product.created", ("product", "update"): "pr
 EVENTS = sorted({*EVENT_OF.values(), "stock.low", "stock.digest", "webhook.test"})
 DIGEST = "stock.digest"
 MAX_WAIT_SECONDS = 86400
-SEND_TIMEOUT_SECONDS = 10
+SEND_TIMEOUT_SECONDS = 10  # for the whole post, however slowly the receiver answers
 # A sender killed mid-send frees its delivery after this (a send takes at most
-# SEND_TIMEOUT_SECONDS, so a live sender's claim never runs out under it).
+# SEND_TIMEOUT_SECONDS, tinyapp/webhook_post.py, so a live sender's claim never runs
+# out under it).
 CLAIM_SECONDS = SEND_TIMEOUT_SECONDS + 5
 
 
@@ -194,18 +193,10 @@ def _send(delivery: Delivery, retry_seconds: float, mailer: Mailer) -> None:
         status, error = _mail(mailer, hook.url.removeprefix("mailto:"), event.body)
         return _settle(delivery, status, error, retry_seconds)
     body = event.body.encode()
-    request = urllib.request.Request(hook.url, data=body, method="POST", headers={
+    status, error = webhook_post.post(hook.url, body, {
         "Content-Type": "application/json", "User-Agent": "tinyapp-webhooks",
         "X-Tinyapp-Event": event.event, "X-Tinyapp-Delivery": str(delivery.id),
-        "X-Tinyapp-Signature": sign(hook.secret, body)})
-    status, error = None, ""
-    try:
-        with urllib.request.urlopen(request, timeout=SEND_TIMEOUT_SECONDS) as answer:
-            status = answer.status
-    except urllib.error.HTTPError as exc:
-        status, error = exc.code, f"answered {exc.code}"
-    except (OSError, ValueError) as exc:  # refused, timed out, no such host
-        error = str(getattr(exc, "reason", exc))[:300] or type(exc).__name__
+        "X-Tinyapp-Signature": sign(hook.secret, body)}, SEND_TIMEOUT_SECONDS)
     _settle(delivery, status, error, retry_seconds)
 
 

@@ -1,13 +1,19 @@
 """A real webhook receiver: an HTTP server on 127.0.0.1 that records every post it gets.
 
-It answers ``status`` (200 unless a test says otherwise), can be stopped and started
-again on the same port (the receiver is "down": connections are refused), and lets a
-test wait for the nth post on a condition variable instead of sleeping.
+It answers ``status`` (200 unless a test says otherwise), or a redirect to
+``redirect_to``; it answers a GET with 200 and records it in ``gets`` (a redirected
+post would arrive as one); it can be stopped and started again on the same port (the
+receiver is "down": connections are refused), and lets a test wait for the nth post on
+a condition variable instead of sleeping.
+
+``DrippingReceiver`` is a receiver on a stalled network: it never finishes its answer.
 """
 
 import http.server
 import json
+import socket
 import threading
+import time
 from dataclasses import dataclass
 
 
@@ -28,7 +34,9 @@ class Post:
 class Receiver:
     def __init__(self):
         self.posts: list[Post] = []
+        self.gets: list[str] = []
         self.status = 200
+        self.redirect_to: str | None = None
         self._changed = threading.Condition()
         self._server = self._serve(0)
         self.port = self._server.server_address[1]
@@ -44,7 +52,17 @@ class Receiver:
                     status = receiver.status
                     receiver.posts.append(Post(dict(self.headers), body))
                     receiver._changed.notify_all()
-                self.send_response(status)
+                if receiver.redirect_to:
+                    self.send_response(302)
+                    self.send_header("Location", receiver.redirect_to)
+                else:
+                    self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def do_GET(self):  # noqa: N802
+                receiver.gets.append(self.path)
+                self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -74,3 +92,58 @@ class Receiver:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class DrippingReceiver:
+    """A server that starts its answer and never ends it: ``opening`` (an HTTP status
+    line and the start of a header, or an SMTP greeting's first line), then a byte of
+    that line every ``pause`` seconds, for up to ``longest`` seconds, or until tinyapp
+    hangs up (``hung_up`` is set then). Each byte arrives well within any read timeout."""
+
+    def __init__(self, pause: float = 0.2, longest: float = 60,
+                 opening: bytes = b"HTTP/1.1 200 OK\r\nX-Slow: "):
+        self.pause, self.longest, self.opening = pause, longest, opening
+        self.hung_up = threading.Event()
+        self._closing = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/hook"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self._closing.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:  # closed
+                return
+            threading.Thread(target=self._drip, args=(connection,), daemon=True).start()
+
+    def _drip(self, connection: socket.socket) -> None:
+        with connection:
+            ends = time.monotonic() + self.longest
+            try:
+                connection.sendall(self.opening)
+                while time.monotonic() < ends and not self._closing.wait(self.pause):
+                    if _closed_by_peer(connection):
+                        break
+                    connection.sendall(b"z")
+            except OSError:
+                pass  # reset by tinyapp
+            if _closed_by_peer(connection):
+                self.hung_up.set()
+
+    def close(self) -> None:
+        self._closing.set()
+        self._listener.close()
+
+
+def _closed_by_peer(connection: socket.socket) -> bool:
+    """Whether the other end closed the connection (reading what it sent until then)."""
+    try:
+        while chunk := connection.recv(65536, socket.MSG_DONTWAIT):
+            del chunk  # the rest of the request: never read
+        return True  # end of file
+    except BlockingIOError:
+        return False  # open, with nothing more to read
+    except OSError:
+        return True  # reset
