@@ -213,3 +213,19 @@ def test_a_multipart_form_part_that_is_not_utf8_is_a_400_not_a_500(client, sign_
     assert "not valid UTF-8" in page.text
     with db.database.connection_context():
         assert not Product.select().where(Product.sku == "MP-1").exists()
+
+
+def test_a_field_given_twice_is_refused_beside_it_and_nothing_is_saved(
+        client, sign_in, database):
+    """Parsers differ on which copy counts: a proxy could check one, tinyapp save the other."""
+    from tests.pages.conftest import csrf_of
+
+    sign_in("staff")
+    body = (f"csrf_token={csrf_of(client.get('/products/new'))}&sku=TW-1&name=Twice"
+            "&price=1.00&price=999.00").encode()
+    page = client.post("/products", body, status=422, headers={
+        "Content-Type": "application/x-www-form-urlencoded"})
+    assert "given twice" in page.html.select_one("#field-price-error").text
+    assert page.forms["product-form"]["sku"].value == "TW-1"  # the rest is kept
+    with db.database.connection_context():
+        assert not Product.select().where(Product.sku == "TW-1").exists()

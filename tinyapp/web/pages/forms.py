@@ -68,7 +68,13 @@ def load_form(schema_class: type[Schema], names: tuple[str, ...], **extra) -> di
 
     Text inputs send "" for "nothing": a blank optional field takes the schema's default
     (or None where the field allows it), a blank required one is reported as missing.
+    A field given twice is refused, as the API refuses a key given twice: parsers
+    differ on which copy counts, so a proxy could check one while tinyapp saved the other.
     """
+    given_twice = [name for name in names if len(bottle.request.forms.getall(name)) > 1]
+    if given_twice:
+        raise ValidationError({name: ["This field was given twice; send it once."]
+                               for name in given_twice})
     schema = schema_class(only=(*names, *extra))
     data = {}
     for name, text in posted(names).items():
