@@ -104,6 +104,23 @@ def test_verify_lists_what_is_wrong_and_exits_1(environment, capsys):
     assert "FAILED" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(("url", "expected"), [
+    ("postgresql://app:s3cret@127.0.0.1:abc/scratch", "port"),
+    ("postgresql://app:s3cret@127.0.0.1:5432/", "names the database"),
+    ("scratch", "postgresql://"),
+])
+def test_a_scratch_url_that_cannot_work_is_a_usage_error_naming_the_option(
+        environment, capsys, url, expected):
+    assert main(["migrate", "up"]) == 0 and main(["backup"]) == 0
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exited:
+        main(["verify", "latest", "--scratch-url", url])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert "--scratch-url" in err and expected in err
+    assert "Error" not in err and "s3cret" not in err  # no exception's name, no password
+
+
 def test_errors_never_show_a_password(environment, capsys):
     assert main(["migrate", "up"]) == 0 and main(["backup", "--portable"]) == 0
     secret_url = "postgresql://app:s3cr%40t@127.0.0.1:1/shop"

@@ -1,5 +1,6 @@
 """The commands about backups: backup, backups, restore, verify (see tinyapp/backup/)."""
 
+import argparse
 import contextlib
 import sys
 from collections.abc import Iterator
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from tinyapp import cache, db
 from tinyapp.cli.common import CommandError, opened
-from tinyapp.config import Settings, mask_url
+from tinyapp.config import Settings, database_url, mask_url
 
 
 def add_commands(commands, parents: dict) -> None:
@@ -45,10 +46,18 @@ def add_commands(commands, parents: dict) -> None:
                                  "checksum, restore into a scratch database, row counts")
     verify.add_argument("file", metavar="FILE", help="a backup folder, its name in BACKUP_DIR, "
                         "a downloaded .zip, or 'latest'")
-    verify.add_argument("--scratch-url", metavar="URL", help="build the backup in this empty "
+    verify.add_argument("--scratch-url", metavar="URL", type=_scratch_url, help="build the backup in this empty "
                         "PostgreSQL or MySQL database, emptied again afterwards (default: "
                         "create a database of its own, which needs the right to)")
     verify.set_defaults(command=cmd_verify)
+
+
+def _scratch_url(value: str) -> str:
+    """--scratch-url, checked as DATABASE_URL is (a usage error names the option)."""
+    try:
+        return database_url(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected {exc}") from None
 
 
 @contextlib.contextmanager
