@@ -9,6 +9,14 @@ tinyapp keeps serving writes meanwhile. The rows are counted as the dump streams
 on its way into the gzip file, so the manifest describes exactly the rows in the file.
 Passwords reach the tools through PGPASSWORD or a private option file, never through
 the command line, which any user can read with ``ps``.
+
+The tools talk to the server themselves, past tinyapp's own limits on waiting
+(tinyapp/engines.py), so they get their own: pg_dump CONNECT_SECONDS to connect,
+and a tool that prints nothing for SILENT_SECONDS (connecting or dumping) is
+stopped. A network that goes silent (a stalled line still acknowledges every
+packet, so no TCP timeout fires) held a dump, and the backup lock with it, for as
+long as it stayed silent: every later backup, scheduled or clicked, was "already
+running".
 """
 
 import contextlib
@@ -18,6 +26,8 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +41,8 @@ from tinyapp.db import engine_of
 PAYLOAD = "dump.sql.gz"
 FORMAT = {"postgresql": "pg_dump", "mysql": "mysqldump"}
 DUMP_TOOLS = {"postgresql": ("pg_dump",), "mysql": ("mysqldump", "mariadb-dump")}
+CONNECT_SECONDS = 10  # for pg_dump's connection to be answered (mysqldump has no such limit)
+SILENT_SECONDS = 60  # a tool that prints nothing for this long is stopped, connecting or not
 
 
 def dump_tool(engine: str) -> str | None:
@@ -51,7 +63,7 @@ def _client(url: str, tool: str) -> Iterator[tuple[list[str], dict[str, str]]]:
         names = {"host": "PGHOST", "port": "PGPORT", "user": "PGUSER",
                  "password": "PGPASSWORD", "database": "PGDATABASE", "sslmode": "PGSSLMODE"}
         env.update({var: str(params[key]) for key, var in names.items() if params.get(key)})
-        env.setdefault("PGCONNECT_TIMEOUT", "10")
+        env["PGCONNECT_TIMEOUT"] = str(CONNECT_SECONDS)
         yield [tool], env
         return
     lines = ["[client]"] + [f'{key}="{_escape(str(params[key]))}"'
@@ -91,8 +103,10 @@ def dump(url: str, folder: Path, expected_rows: int, progress: ProgressFactory) 
         out = HashingWriter(raw)
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, env=env)
         try:
-            with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as packed:
+            with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as packed, \
+                    _SilenceWatch(process, SILENT_SECONDS) as watch:
                 for line in process.stdout:
+                    watch.heard()
                     bar.advance(counter.feed(line))
                     packed.write(line)
         except BaseException:  # e.g. a full disk: stop the tool too
@@ -101,12 +115,46 @@ def dump(url: str, folder: Path, expected_rows: int, progress: ProgressFactory) 
         finally:
             process.stdout.close()
             status = process.wait()
+        if watch.silenced:
+            raise BackupError(f"{Path(tool).name} printed nothing for {SILENT_SECONDS:g} s "
+                              "(the database server or the network stopped answering), so "
+                              "it was stopped; no backup was written")
         if status != 0:
             raise BackupError(f"{Path(tool).name} failed: {_first_error(errors)}")
     bar.finish()
     tables = {name: counter.rows.get(name, 0) for name in table_names()
               if name in counter.tables}
     return Dump(PAYLOAD, out.size, out.hash.hexdigest(), tables, None)
+
+
+class _SilenceWatch:
+    """Kills a process that has printed nothing for ``seconds`` (``heard`` each time it does)."""
+
+    def __init__(self, process: subprocess.Popen, seconds: float):
+        self.process, self.seconds = process, seconds
+        self.silenced = False
+        self._last = time.monotonic()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="tinyapp-dump-watch",
+                                        daemon=True)
+
+    def __enter__(self) -> "_SilenceWatch":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def heard(self) -> None:
+        self._last = time.monotonic()
+
+    def _watch(self) -> None:
+        while not self._done.wait(min(1.0, self.seconds / 4)):
+            if time.monotonic() - self._last > self.seconds:
+                self.silenced = True
+                self.process.kill()  # its output ends: the reading loop finishes
+                return
 
 
 class CopyCounter:

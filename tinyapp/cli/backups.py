@@ -46,9 +46,10 @@ def add_commands(commands, parents: dict) -> None:
                                  "checksum, restore into a scratch database, row counts")
     verify.add_argument("file", metavar="FILE", help="a backup folder, its name in BACKUP_DIR, "
                         "a downloaded .zip, or 'latest'")
-    verify.add_argument("--scratch-url", metavar="URL", type=_scratch_url, help="build the backup in this empty "
-                        "PostgreSQL or MySQL database, emptied again afterwards (default: "
-                        "create a database of its own, which needs the right to)")
+    verify.add_argument("--scratch-url", metavar="URL", type=_scratch_url,
+                        help="build the backup in this empty PostgreSQL or MySQL "
+                        "database, emptied again afterwards (default: create a database "
+                        "of its own, which needs the right to)")
     verify.set_defaults(command=cmd_verify)
 
 
