@@ -1,43 +1,77 @@
-"""A dump on a network that stops answering fails within a bound; it never hangs.
+"""A backup on a network that stops answering fails within a bound; it never hangs.
 
-pg_dump and mysqldump talk to the server themselves, past tinyapp's connection limits
-(tinyapp/engines.py). Through a real TCP forwarder (tests/support/tcpproxy.py) the
-line goes silent: before the tool's connection is answered, or in the middle of the
-rows. A stalled dump held the backup lock, so every later backup, scheduled or
-clicked, was "already running", for as long as the network stayed silent.
+Through a real TCP forwarder (tests/support/tcpproxy.py) the line goes silent: before
+the dump tool's connection is answered, or in the middle of the rows, of a pg_dump or
+mysqldump (which talk to the server themselves, past tinyapp's limits) or of a
+portable export (tinyapp's own connection, whose statements have no time limit). A
+stalled backup held the backup lock, so every later backup, scheduled or clicked, was
+"already running", for as long as the network stayed silent.
 """
 
+import re
 import threading
 from urllib.parse import urlsplit
 
 import pytest
 
+from tests.support import backups as support
 from tests.support.tcpproxy import TCPProxy, through
-from tinyapp.backup import BackupError, native
+from tinyapp.backup import BackupError, common, native, portable
 from tinyapp.backup.common import open_database, progress_factory
 
 FILLER_ROWS = 200_000  # ~20 MB of dump: far more than the sockets and pipes buffer
 
 
 @pytest.fixture
-def proxied(engine, scratch_url):
+def forwarded():
+    """forward(url) -> (url through a forwarder of its own, the forwarder)."""
+    proxies = []
+
+    def forward(url: str) -> tuple[str, TCPProxy]:
+        parts = urlsplit(url)
+        proxies.append(TCPProxy(parts.hostname, parts.port))
+        return through(proxies[-1], url), proxies[-1]
+    yield forward
+    for proxy in proxies:
+        proxy.resume()
+        proxy.close()
+
+
+@pytest.fixture
+def proxied(engine, scratch_url, forwarded):
     """(the scratch database's URL through a forwarder, the forwarder)."""
     if engine == "sqlite":
         pytest.skip("SQLite is a local file: its backup crosses no network")
-    parts = urlsplit(scratch_url)
-    proxy = TCPProxy(parts.hostname, parts.port)
-    yield through(proxy, scratch_url), proxy
-    proxy.resume()
-    proxy.close()
+    return forwarded(scratch_url)
 
 
-def dump_in_a_thread(url, folder, progress=None) -> tuple[threading.Thread, dict]:
-    """Run native.dump in a thread; the dict gets its error (or "done")."""
+class StallAtTheFirstRows:
+    """A progress bar that cuts the line once rows flow (``proxy`` set by the test)."""
+
+    proxy: TCPProxy
+
+    def __init__(self, *args):
+        pass
+
+    def advance(self, rows):
+        if rows:
+            self.proxy.stall()
+
+    def finish(self):
+        pass
+
+
+def dump_in_a_thread(url, folder, progress=None, export=None) -> tuple[threading.Thread, dict]:
+    """Run native.dump (or portable.export) in a thread; the dict gets its error or "done"."""
     outcome = {}
+    progress = progress or progress_factory(False)
 
     def run():
         try:
-            native.dump(url, folder, 0, progress or progress_factory(False))
+            if export:
+                portable.export(url, folder, progress)
+            else:
+                native.dump(url, folder, 0, progress)
             outcome["done"] = True
         except BackupError as exc:
             outcome["error"] = str(exc)
@@ -63,22 +97,25 @@ def test_a_network_that_goes_silent_in_the_middle_of_the_rows_stops_the_dump(
     monkeypatch.setattr(native, "SILENT_SECONDS", 2)
     _fill(scratch_url, engine)
     url, proxy = proxied
-
-    class StallAtTheFirstRow:  # a progress bar that cuts the line once rows flow
-        def __init__(self, *args):
-            pass
-
-        def advance(self, rows):
-            if rows:
-                proxy.stall()
-
-        def finish(self):
-            pass
-
-    dumping, outcome = dump_in_a_thread(url, tmp_path, StallAtTheFirstRow)
+    monkeypatch.setattr(StallAtTheFirstRows, "proxy", proxy, raising=False)
+    dumping, outcome = dump_in_a_thread(url, tmp_path, StallAtTheFirstRows)
     dumping.join(timeout=60)
     assert not dumping.is_alive(), "the dump is still waiting for rows"
     assert "printed nothing for 2 s" in outcome.get("error", "")
+
+
+def test_a_network_that_goes_silent_under_a_portable_export_stops_it(
+        engine, database, settings, forwarded, tmp_path, monkeypatch):
+    if engine == "sqlite":
+        pytest.skip("SQLite is a local file: its backup crosses no network")
+    monkeypatch.setattr(common, "JOB_WAIT_SECONDS", 2)
+    support.fill()
+    url, proxy = forwarded(settings.DATABASE_URL)
+    monkeypatch.setattr(StallAtTheFirstRows, "proxy", proxy, raising=False)
+    exporting, outcome = dump_in_a_thread(url, tmp_path, StallAtTheFirstRows, export=True)
+    exporting.join(timeout=60)
+    assert not exporting.is_alive(), "the export is still waiting for rows"
+    assert re.search(r"did not answer within 2 s|timed out", outcome.get("error", ""))
 
 
 def _fill(url: str, engine: str) -> None:

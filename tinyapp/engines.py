@@ -79,13 +79,16 @@ def identity_of(url: str) -> str:
 
 
 def make_database(url: str, max_connections: int = 20, stale_timeout: int = 300,
-                  timeout: int = 10, statement_timeout: int = 0) -> peewee.Database:
+                  timeout: int = 10, statement_timeout: int = 0,
+                  wait_limit: float | None = None) -> peewee.Database:
     """Build a pooled database from a URL; nothing connects until the first query.
 
     ``postgresql://`` and ``postgresql+pool://`` (likewise ``mysql``, ``sqlite``) both
     give a pool: a web app should never open a connection per request. ``timeout``
     bounds the wait for a connection, ``statement_timeout`` (0: none) every statement
-    on a server (see _ServerDatabase).
+    on a server (see _ServerDatabase). ``wait_limit``: without a statement timeout,
+    how long tinyapp still waits for any one answer (a backup job's long statements
+    may run, but a network gone silent must not hold it forever); None: no limit.
     """
     engine = engine_of(url)
     params = db_url.parse(url, unquote_password=True, unquote_user=True)
@@ -100,13 +103,13 @@ def make_database(url: str, max_connections: int = 20, stale_timeout: int = 300,
                               **params)
     params.setdefault("connect_timeout", timeout)
     if engine == "postgresql":
-        params.update(_postgresql_options(statement_timeout, timeout))
+        params.update(_postgresql_options(statement_timeout, timeout, wait_limit))
         database = PostgresqlDatabase(name, **pool, **params)
     else:
         params["password"] = params.pop("passwd", params.get("password", ""))
         params.setdefault("read_timeout", timeout)
         database = MySQLDatabase(name, **pool, **params)
-    database.statement_timeout = statement_timeout
+    database.statement_timeout, database.wait_limit = statement_timeout, wait_limit
     return database
 
 
@@ -223,11 +226,15 @@ class _ServerDatabase:
     """
 
     statement_timeout = 0  # seconds; 0: no limit (make_database sets it)
+    wait_limit: float | None = None  # without a statement timeout (make_database sets it)
+    # Whether a statement outside a transaction runs again on a fresh connection. A
+    # backup job says no: its snapshot is a transaction peewee does not know of.
+    reconnects = True
     _opening = 0  # connections being opened right now (they count towards the pool's max)
 
     @property
     def answer_limit(self) -> float | None:
-        return answer_limit(self.statement_timeout)
+        return answer_limit(self.statement_timeout) or self.wait_limit
 
     @property
     def lock_wait_limit(self) -> int:
@@ -289,7 +296,8 @@ class _ServerDatabase:
             try:
                 return super().execute_sql(sql, params, *args, **kwargs)
             except (peewee.OperationalError, peewee.InterfaceError) as exc:
-                if attempt == ATTEMPTS or self.in_transaction() or not is_connection_lost(exc):
+                if attempt == ATTEMPTS or not self.reconnects or self.in_transaction() \
+                        or not is_connection_lost(exc):
                     raise
                 self.discard_connection()
 
@@ -451,9 +459,10 @@ def _mysql_code(exc: BaseException) -> int | None:
     return code if isinstance(code, int) else None
 
 
-def _postgresql_options(statement_timeout: int, connect_wait: int) -> dict:
+def _postgresql_options(statement_timeout: int, connect_wait: int,
+                        wait_limit: float | None = None) -> dict:
     """libpq parameters: server-side limits, TCP keepalives, the bounded waits."""
-    answer = answer_limit(statement_timeout)
+    answer = answer_limit(statement_timeout) or wait_limit
     params = {"keepalives": 1, "keepalives_idle": KEEPALIVE_IDLE,
               "keepalives_interval": KEEPALIVE_INTERVAL, "keepalives_count": KEEPALIVE_COUNT,
               "connection_factory": _bounded_postgresql_connection(connect_wait, answer)}

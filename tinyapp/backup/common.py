@@ -100,9 +100,22 @@ def drop_tables(db: peewee.Database) -> None:
             db.execute_sql(f"DROP TABLE {quoted(db, name)}{cascade}")
 
 
+JOB_WAIT_SECONDS = 300  # a backup job's longest wait for any one answer of its server
+
+
 def open_database(url: str) -> peewee.Database:
-    """Open a database of its own (one connection) for a backup job, apart from the app's."""
-    db = make_database(url, max_connections=1, timeout=30)
+    """Open a database of its own (one connection) for a backup job, apart from the app's.
+
+    Its statements have no time limit (building an index of a large table takes what
+    it takes), but no one answer is waited for longer than JOB_WAIT_SECONDS: a network
+    gone silent held a job, and the backup lock with it, for as long as it stayed silent.
+    A dropped connection fails the job rather than running the statement again on a new
+    one: that one would be outside the job's snapshot (a transaction begun in SQL) and
+    read another moment of the database.
+    """
+    db = make_database(url, max_connections=1, timeout=30, wait_limit=JOB_WAIT_SECONDS)
+    if hasattr(db, "reconnects"):  # a server's (SQLite's is a file)
+        db.reconnects = False
     db.connect()
     return db
 

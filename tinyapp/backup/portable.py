@@ -67,7 +67,7 @@ def export(url: str, folder: Path, progress: ProgressFactory) -> Dump:
                     if model._meta.table_name in counts:
                         _export_table(db, model, packed, counts, bar)
             bar.finish()
-    except peewee.DatabaseError as exc:
+    except (peewee.DatabaseError, peewee.InterfaceError) as exc:
         raise BackupError(f"reading the database failed: {db_error(exc)}") from None
     finally:
         if db is not None:
@@ -87,8 +87,11 @@ def _snapshot(db: peewee.Database) -> Iterator[None]:
         db.execute_sql("BEGIN")
     try:
         yield
-    finally:
-        db.execute_sql("ROLLBACK")
+    except BaseException:
+        with contextlib.suppress(peewee.PeeweeException):  # the connection may be gone:
+            db.execute_sql("ROLLBACK")                     # the first error explains
+        raise
+    db.execute_sql("ROLLBACK")
 
 
 def _export_table(db, model, packed, counts: dict[str, int], bar) -> None:
