@@ -3,6 +3,7 @@
 import gzip
 import json
 import secrets
+import socket
 from urllib.parse import quote
 
 import pytest
@@ -298,3 +299,23 @@ def test_a_restore_empties_the_shared_cache_of_the_database_it_replaces(
         _, secret = accounts.create_token(user, "after the restore")
     names = [c["name"] for c in next_server(secret).get("/api/v1/categories").json["items"]]
     assert made["name"] not in names
+
+
+def test_a_restore_refuses_to_start_while_the_shared_cache_does_not_answer(
+        own_settings, make_settings):
+    """It could not empty the cache after the swap: the next server would be served the
+    old pages and accept the old tokens. So it changes nothing, and says why."""
+    with socket.socket() as probe:  # a port nobody listens on: Redis is down
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = make_settings(DATABASE_URL=own_settings.DATABASE_URL,
+                             CACHE_URL=f"redis://127.0.0.1:{port}/0")
+    info = make_backup(settings)
+    with db.database.connection_context():
+        catalog.create_category("Made after the backup")
+    before = support.table_checksums()
+
+    with pytest.raises(BackupError, match=r"redis://127\.0\.0\.1:\d+/0 does not answer"):
+        restore_backup(info.path, settings, force=True)
+
+    assert support.table_checksums() == before

@@ -79,10 +79,12 @@ class MemoryCache:
             for topic in topics:
                 self._generations[topic] = self._generations.get(topic, 0) + 1
 
-    def clear(self) -> None:
+    def clear(self) -> bool:
+        """Forget everything; True (a memory cache cannot fail to)."""
         with self._lock:
             self._entries.clear()
             self._bytes = 0
+        return True
 
     def ping(self) -> bool:
         return True
@@ -98,7 +100,7 @@ class RedisCache:
         import redis  # installed with the "redis" extra
 
         self._redis = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
-        self._prefix = prefix
+        self._prefix = self.prefix = prefix  # every key of this database begins with it
         self._errors = (redis.RedisError, OSError)
         self.stats = Stats()
 
@@ -137,12 +139,15 @@ class RedisCache:
         for topic in topics:
             self._call("set", "gen:" + topic, uuid.uuid4().hex)
 
-    def clear(self) -> None:
+    def clear(self) -> bool:
+        """Delete this database's keys; False (and a warning logged) if Redis failed."""
         try:
             for key in self._redis.scan_iter(self._prefix + "*"):
                 self._redis.delete(key)
         except self._errors as exc:
             log.warning("redis clear failed: %s", exc)
+            return False
+        return True
 
     def ping(self) -> bool:
         try:

@@ -50,6 +50,7 @@ class Restored:
     target: str                      # the database URL, password masked
     safety_backup: Path | None       # what the target held before, if anything
     migrated: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # done, but see to this
 
 
 def restore_backup(path: Path, settings: Settings, database_url: str | None = None,
@@ -70,6 +71,7 @@ def restore_backup(path: Path, settings: Settings, database_url: str | None = No
             raise BackupError(f"a tinyapp server is serving {mask_url(target)} right now, and "
                               "a restore would replace the data under it: stop it first "
                               "(e.g. systemctl stop tinyapp), or add --force-while-running")
+        shared = _shared_cache(settings.CACHE_URL, target)
         rows = rows_in(target)
         if rows and not force:
             raise BackupError(f"{mask_url(target)} already holds {rows:,} rows; restoring "
@@ -85,20 +87,34 @@ def restore_backup(path: Path, settings: Settings, database_url: str | None = No
             raise BackupError(f"{exc}. Nothing was restored: {mask_url(target)} holds what "
                               "it held before") from None
         faults.point("restore:swapped")
-        _forget_cached(settings.CACHE_URL, target)
+        warnings = [] if shared is None or shared.clear() else [
+            f"the shared cache at {mask_url(settings.CACHE_URL)} stopped answering, so what "
+            f"it holds from before the restore was not emptied: delete its keys "
+            f"{shared.prefix}* (redis-cli --scan --pattern '{shared.prefix}*' | xargs "
+            "redis-cli del), or start the server an hour from now, when they have expired"]
     log.info("restored %s into %s", folder.name, mask_url(target))
-    return Restored(folder.name, manifest, mask_url(target), safety, newer_migrations(manifest))
+    return Restored(folder.name, manifest, mask_url(target), safety, newer_migrations(manifest),
+                    warnings)
 
 
-def _forget_cached(cache_url: str, target: str) -> None:
-    """Empty the shared cache of the database just replaced.
+def _shared_cache(cache_url: str, target: str):
+    """The Redis cache of the database being replaced, checked to answer; None: no Redis.
 
     Redis outlives the servers, and what it holds of this database (pages, reports,
     API tokens) describes the data before the restore: a token made since the backup
-    would still open the door. A memory cache dies with its server; the command line
-    tells whoever forced a restore under a running one to restart it.
+    would still open the door. So the restore empties it once the new data is in, and
+    does not start while Redis cannot be reached. (A memory cache dies with its server;
+    the command line tells whoever forced a restore under a running one to restart it.)
     """
-    cache.make_cache(cache_url, identity_of(target)).clear()
+    if not cache.is_shared(cache_url):
+        return None
+    shared = cache.make_cache(cache_url, identity_of(target))
+    if not shared.ping():
+        raise BackupError(f"the shared cache CACHE_URL={mask_url(cache_url)} does not answer, "
+                          "and a restore must empty what it holds of this database (pages, "
+                          "reports and API tokens from before), or the next server would "
+                          "serve them: start Redis and restore again. Nothing was changed")
+    return shared
 
 
 def _served(target: str) -> bool:

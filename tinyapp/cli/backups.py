@@ -148,6 +148,8 @@ def cmd_restore(args, settings: Settings) -> int:
           f"{manifest.created_at:%Y-%m-%d %H:%M:%S} UTC; row counts checked")
     for name in restored.migrated:
         print(f"applied migration {name}")
+    for warning in restored.warnings:
+        print(f"tinyapp: warning: {warning}", file=sys.stderr)
     if args.force_while_running and not cache.is_shared(settings.CACHE_URL):
         print("the server serving it still holds pages cached in its memory from before: "
               "restart it (a CACHE_URL=redis:// cache is emptied by the restore itself)")
