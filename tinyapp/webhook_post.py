@@ -42,6 +42,7 @@ def post(url: str, body: bytes, headers: dict[str, str], seconds: float
             return None, f"no answer within {seconds:g} s"
         return status, ""
     except urllib.error.HTTPError as exc:
+        exc.close()  # its connection: the answer's body is not read
         location = exc.headers.get("Location") if 300 <= exc.code < 400 else None
         if location:
             return exc.code, (f"answered {exc.code}, a redirect to {location[:200]}: "
