@@ -58,11 +58,11 @@ def test_usage_errors_exit_2():
     assert raised.value.code == 2
 
 
-def run_tinyapp(*args, cwd, env_extra=None, timeout=30):
+def run_tinyapp(*args, cwd, env_extra=None, timeout=30, stdin=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith("TINYAPP_")}
     env.update(env_extra or {})
     return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, stdin=stdin)
 
 
 def test_python_m_tinyapp_runs_the_same_command(tmp_path):
@@ -94,3 +94,21 @@ def test_run_py_serves_healthz_and_creates_the_sqlite_database(tmp_path):
             if line.startswith("{")]
     readyz = [entry for entry in logs if entry.get("path") == "/readyz"]
     assert readyz and readyz[0]["status"] == 200 and readyz[0]["request_id"]
+
+
+def test_a_password_prompt_that_gets_no_answer_is_one_clear_line(tmp_path):
+    """Run from a script or cron, the prompt reads a closed standard input."""
+    env = {"TINYAPP_DATA_DIR": str(tmp_path / "data")}
+    assert run_tinyapp("-m", "tinyapp", "migrate", "up", cwd=tmp_path,
+                       env_extra=env).returncode == 0
+
+    made = run_tinyapp("-m", "tinyapp", "createuser", "ada@example.org", cwd=tmp_path,
+                       env_extra=env, stdin=subprocess.DEVNULL)
+    assert made.returncode == 1
+    assert made.stderr.strip() == ("tinyapp: error: no terminal to type a password at: "
+                                   "pipe it in with --password-stdin")
+
+    unknown = run_tinyapp("-m", "tinyapp", "passwd", "nobody@example.org", cwd=tmp_path,
+                          env_extra=env, stdin=subprocess.DEVNULL)
+    assert unknown.returncode == 1  # said before asking for a password for nobody
+    assert unknown.stderr.strip() == "tinyapp: error: no user with e-mail nobody@example.org"

@@ -39,11 +39,11 @@ def cmd_passwd(args, settings: Settings) -> int:
     from tinyapp.models import User
     from tinyapp.services import accounts
 
-    password = read_password(args.password_stdin)
     with connected(settings):
         user = User.by_email(args.email)
-        if user is None:
+        if user is None:  # said before anyone types a password for nobody
             raise CommandError(f"no user with e-mail {args.email}")
+        password = read_password(args.password_stdin)
         accounts.change_password(user, "", password, verify_current=False)
     print(f"password changed for {user.email}; their sessions have ended")
     return 0

@@ -50,13 +50,26 @@ def connected(settings: Settings) -> Iterator[None]:
 
 
 def read_password(from_stdin: bool) -> str:
-    """Read a new password from stdin, or from a prompt (typed twice)."""
+    """Read a new password from stdin, or from a prompt at a terminal (typed twice).
+
+    Without a terminal (a script, cron) there is nobody to prompt: getpass would read
+    standard input anyway, with a warning about echoing, and end in an EOFError.
+    """
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    password = getpass.getpass("Password: ")
-    if getpass.getpass("Again: ") != password:
+    if not sys.stdin.isatty():
+        raise CommandError(NO_TERMINAL)
+    try:
+        password = getpass.getpass("Password: ")
+        again = getpass.getpass("Again: ")
+    except EOFError:  # Ctrl-D at the prompt
+        raise CommandError("no password was typed; nothing changed") from None
+    if again != password:
         raise CommandError("the two passwords differ; nothing changed")
     return password
+
+
+NO_TERMINAL = "no terminal to type a password at: pipe it in with --password-stdin"
 
 
 def messages(error: ValidationError) -> str:
