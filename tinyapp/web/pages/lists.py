@@ -13,7 +13,7 @@ import peewee
 
 from tinyapp.pagination import count_at_most, paginate
 from tinyapp.schemas.accounts import PAGE_SIZES
-from tinyapp.web.pages.view import page_size, query_args, url
+from tinyapp.web.pages.view import page_size, query_args, url, whole_number
 
 COUNT_CAP = 1000  # count at most this many rows; more is shown as "more than 1,000"
 PAGING = ("cursor", "before", "page", "size")
@@ -84,10 +84,9 @@ def list_page(query: peewee.ModelSelect, sort: str, path: str, filters: dict,
 
 def _size(text: str | None) -> int:
     """Rows per page: ?size= when it is one of the offered sizes, else the user's own."""
-    if text and text.isdigit() and int(text) in PAGE_SIZES:
-        return int(text)
-    return page_size()
+    size = whole_number(text)
+    return size if size in PAGE_SIZES else page_size()
 
 
 def _number(text: str | None) -> int:
-    return int(text) if text and text.isdigit() and 0 < len(text) < 7 else 1
+    return whole_number(text, digits=6) or 1

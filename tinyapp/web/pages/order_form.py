@@ -27,7 +27,7 @@ from tinyapp.services.common import StaleVersion
 from tinyapp.services.stock import OutOfStock
 from tinyapp.web.pages.forms import Form, flash, friendly
 from tinyapp.web.pages.lists import list_page
-from tinyapp.web.pages.view import page, query_args, redirect
+from tinyapp.web.pages.view import page, query_args, redirect, whole_number
 
 MAX_LINES = 100
 FOUND = 10  # products shown for a search; how many more match is said, never hidden
@@ -42,8 +42,7 @@ class Line:
 
     @property
     def count(self) -> int | None:
-        return int(self.quantity) if self.quantity.isdigit() and len(self.quantity) < 7 \
-            else None
+        return whole_number(self.quantity, digits=6)
 
     @property
     def total(self) -> Decimal | None:
@@ -201,10 +200,10 @@ def _lines_with_addition(typed: dict) -> tuple[list[Line], Form]:
                               "Find it by name below."]
     if adding is not None and not adding.is_active:
         errors["code"] = [f"{adding.sku} ({adding.name}) is archived: it cannot be ordered."]
-    elif adding is not None and not typed["add_quantity"].isdigit():
+    elif adding is not None and whole_number(typed["add_quantity"], digits=6) is None:
         errors["add_quantity"] = ["Enter a whole number."]
     elif adding is not None:
-        _add(lines, adding, int(typed["add_quantity"]))
+        _add(lines, adding, whole_number(typed["add_quantity"], digits=6))
         values.update(code="", add_quantity="1")
     return lines, Form(values, errors)
 
@@ -280,7 +279,7 @@ def _customer(customer_id: str) -> Customer:
 
 
 def _whole(text: str | None) -> int:
-    return int(text) if text and text.isdigit() and len(text) < 10 else 0
+    return whole_number(text) or 0
 
 
 def install(app: bottle.Bottle) -> None:

@@ -54,6 +54,16 @@ def query_args(*names: str) -> dict[str, str]:
     return found
 
 
+def whole_number(text: str | None, digits: int = 9) -> int | None:
+    """The whole number text is (of at most ``digits`` digits), or None.
+
+    Digits of any script count, as int() reads them ("٣" is 3); str.isdigit() is no
+    test for that: it also passes "²", which int() refuses, and a page was a 500.
+    The bound keeps an id within every engine's integer column.
+    """
+    return int(text) if text and text.isdecimal() and len(text) <= digits else None
+
+
 def safe_next(target: str | None, default: str = "/") -> str:
     """Return target if it is a path on this site (never another site), else default."""
     if (target and target.startswith("/") and not target.startswith(("//", "/\\"))

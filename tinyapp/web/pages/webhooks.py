@@ -11,7 +11,7 @@ from tinyapp.services import webhooks
 from tinyapp.services.common import get_row
 from tinyapp.web.pages.forms import Form, flash, form_from_error, friendly, posted
 from tinyapp.web.pages.lists import list_page
-from tinyapp.web.pages.view import page, query_args, redirect
+from tinyapp.web.pages.view import page, query_args, redirect, whole_number
 
 FIELDS = {"url": "Address", "events": "Events", "secret": "Secret"}
 STATUSES = ("pending", "failing", "delivered")
@@ -72,7 +72,7 @@ def list_deliveries():
     """Every delivery, newest first, by webhook and status: attempts and the last answer."""
     filters = query_args("webhook_id", "status")
     query = webhooks.delivery_query(
-        int(filters["webhook_id"]) if filters.get("webhook_id", "").isdigit() else None,
+        whole_number(filters.get("webhook_id")),
         filters.get("status") if filters.get("status") in STATUSES else None)
     listing = list_page(query, "-id", "/webhooks/deliveries", filters, default_sort="-id")
     return page("deliveries.tpl", "Webhook deliveries", section="system",
