@@ -1,6 +1,7 @@
 """CSRF on cookie-authenticated changes, and API tokens for scripts."""
 
 import datetime as dt
+import os
 
 import pytest
 import webtest
@@ -87,3 +88,34 @@ def test_one_user_cannot_revoke_another_users_token(api_as):
     token_id = alice.get("/api/v1/tokens").json["items"][0]["id"]
     bob.delete(f"/api/v1/tokens/{token_id}", status=404)
     alice.get("/api/v1/me")
+
+
+def test_a_flash_cookie_is_never_unpickled_even_when_signed_with_the_secret(
+        app, client, tmp_path):
+    """bottle's signed cookies are pickles: whoever learnt SECRET_KEY could have run code
+    on the server with one. The flash cookie is signed JSON; anything else is ignored."""
+    import base64
+    import hashlib
+    import hmac
+    import pickle
+
+    marker = tmp_path / "ran"
+
+    class RunsCode:
+        def __reduce__(self):
+            return (os.mkdir, (str(marker),))
+
+    secret = app.settings.SECRET_KEY.encode()
+    payload = base64.b64encode(pickle.dumps(("tinyapp_flash", RunsCode())))
+    signature = base64.b64encode(hmac.new(secret, payload, hashlib.sha256).digest())
+    client.set_cookie("tinyapp_flash", "!" + signature.decode() + "?" + payload.decode())
+    client.get("/login")
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("value", ['[["success", "forged"]]', "é.W1sic3VjY2VzcyIsICJmb3JnZWQiXV0=",
+                                   "0" * 64 + ".W1sic3VjY2VzcyIsICJmb3JnZWQiXV0=", ".", "x.%%%"])
+def test_a_flash_cookie_that_is_not_signed_is_ignored(app, client, value):
+    client.set_cookie("tinyapp_flash", value)
+    page = client.get("/login")
+    assert page.status_int == 200 and "forged" not in page.text

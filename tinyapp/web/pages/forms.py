@@ -5,11 +5,16 @@ into clean values (or raises ``ValidationError``), a service does the work, and 
 failure ``Form(values, errors)`` re-renders the page with each message beside its field
 and every typed value still in place.
 
-Flash messages ("Product saved.") live in a short-lived cookie signed with SECRET_KEY
-(``set_cookie(secret=...)``): it survives the redirect after a POST, cannot be forged by
-another site, and needs no table. It is read, and deleted, by the next page shown.
+Flash messages ("Product saved.") live in a short-lived cookie: JSON, signed with an
+HMAC of SECRET_KEY. It survives the redirect after a POST, cannot be forged by another
+site, and needs no table. It is read, and deleted, by the next page shown. (Not bottle's
+``set_cookie(secret=...)``: those cookies are pickles, and unpickling runs code, so
+anyone who learnt SECRET_KEY could have run code on the server with a cookie.)
 """
 
+import base64
+import hashlib
+import hmac
 import json
 from dataclasses import dataclass, field
 
@@ -148,15 +153,32 @@ def _flatten(messages) -> list[str]:
 
 # -- flash messages --
 
-def _secret() -> str:
-    return bottle.request.app.config["tinyapp.settings"].SECRET_KEY
+def _signature(text: str) -> str:
+    key = bottle.request.app.config["tinyapp.settings"].SECRET_KEY.encode()
+    return hmac.new(key, b"flash:" + text.encode(), hashlib.sha256).hexdigest()
+
+
+def _signed(text: str) -> str:
+    """text as a cookie value: its signature, a dot, the text in URL-safe base64."""
+    return f"{_signature(text)}.{base64.urlsafe_b64encode(text.encode()).decode()}"
+
+
+def _verified(cookie: str) -> str | None:
+    """The text a signed cookie value holds, or None if it is not one of ours."""
+    signature, _, packed = cookie.partition(".")
+    try:
+        text = base64.urlsafe_b64decode(packed.encode()).decode()
+    except (ValueError, UnicodeError):
+        return None
+    matches = hmac.compare_digest(signature.encode(), _signature(text).encode())
+    return text if matches else None
 
 
 def flash(message: str, kind: str = "success") -> None:
     """Show message on the next page this browser sees (kind: success, info, error)."""
     waiting = _waiting()
     waiting.append([kind, message])
-    bottle.response.set_cookie(FLASH_COOKIE, json.dumps(waiting[-3:]), secret=_secret(),
+    bottle.response.set_cookie(FLASH_COOKIE, _signed(json.dumps(waiting[-3:])),
                                path="/", httponly=True, samesite="lax", max_age=300)
 
 
@@ -174,9 +196,9 @@ def _waiting() -> list[list[str]]:
     """The messages not shown yet: from the cookie, plus those flashed in this request."""
     environ = bottle.request.environ
     if "tinyapp.flashes" not in environ:
-        raw = bottle.request.get_cookie(FLASH_COOKIE, secret=_secret())
+        raw = _verified(bottle.request.get_cookie(FLASH_COOKIE) or "")
         try:
-            found = json.loads(raw) if isinstance(raw, str) else []
+            found = json.loads(raw) if raw is not None else []
         except ValueError:
             found = []
         environ["tinyapp.flashes"] = [item for item in found
