@@ -51,3 +51,22 @@ def test_an_id_in_a_path_beyond_any_row_is_a_404(client, sign_in, api, shop, num
     number = quote(number)
     assert client.get(f"/products/{number}", expect_errors=True).status_int == 404
     assert api.get(f"/api/v1/products/{number}", status="*").status_int == 404
+
+
+FILTERS = {"/customers": ["q", "active", "sort", "page", "size", "cursor"],
+           "/history": ["entity", "entity_id", "user_id", "action", "since", "until"],
+           "/orders": ["q", "status", "from", "to", "customer", "sort", "cursor"],
+           "/products": ["q", "category", "active", "low_stock", "sort", "cursor"],
+           "/reports": ["from", "to", "period"],
+           "/orders/new": ["customer", "q", "find"],
+           "/webhooks/deliveries": ["webhook_id", "status", "cursor"]}
+ODD_VALUES = [*NOT_PLAIN, "-1", "1e9", "nan", "2026-13-45", "0000-01-01", "9999-12-31", "'",
+              "%", "a" * 3000, "\u202e", "1.5", " 7 "]
+
+
+def test_no_value_of_any_list_filter_is_a_server_error(client, sign_in, shop):
+    sign_in("admin")
+    failed = [(path, name, value[:20]) for path, names in FILTERS.items() for name in names
+              for value in ODD_VALUES
+              if client.get(path, {name: value}, expect_errors=True).status_int >= 500]
+    assert failed == []
