@@ -136,8 +136,24 @@ def recording_writes() -> Iterator[set[str]]:
 def _note_written(sql: str) -> None:
     """Note the table a statement writes, inside a ``recording_writes`` block."""
     tables = _writes.get()
-    if tables is not None and (written := _WRITE.match(sql)):
-        tables.add(written.group(1))
+    if tables is None:
+        return
+    table = _table_written.get(sql, _UNSEEN)
+    if table is _UNSEEN:  # a statement first seen: read its table from its text
+        written = _WRITE.match(sql)
+        table = written.group(1) if written else None
+        if len(_table_written) < _TEXTS_KEPT:
+            _table_written[sql] = table
+    if table is not None:
+        tables.add(table)
+
+
+# The table each statement text writes (None: it reads), for the texts run again and
+# again: prepared statements and bulk inserts (an order runs about twenty) look theirs
+# up instead of matching the pattern anew. Bounded: ad hoc texts are not all kept.
+_table_written: dict[str, str | None] = {}
+_TEXTS_KEPT = 5000
+_UNSEEN = object()
 
 
 class _Timed:

@@ -10,7 +10,8 @@ measured four ways in one run:
   plus tinyapp's web layer (middleware, routing, authentication, loading the body,
   dumping the answer);
 - tinyapp's server (waitress, 8 threads) with 1 and with 8 HTTP clients: the server
-  process' CPU per order from /proc, user and system;
+  process' CPU per order from /proc, user and system; and the same server with one
+  worker thread, 8 clients (the hand-offs between worker threads taken away);
 - a WSGI app that does nothing under waitress (``trivial_wsgi.py``), 8 clients, two
   POSTs per "order": what serving two requests costs by itself.
 
@@ -161,6 +162,16 @@ def main() -> int:
         finally:
             stop(process)
 
+        # The same server with one worker thread: what handing requests between
+        # THREADS workers (and the GIL between them) costs by itself.
+        url = f"sqlite:///{tmp}/single.db"
+        token, ids = bench_write.prepare(url)
+        process, base = start_tinyapp(url, Path(tmp) / "data1", threads=1)
+        try:
+            single = over_http(process, base, token, ids, args.seconds, THREADS)
+        finally:
+            stop(process)
+
         process, base = start_server([PYTHON, str(HERE / "trivial_wsgi.py"), "0",
                                       str(THREADS)])
         try:
@@ -181,11 +192,14 @@ def main() -> int:
             (f"tinyapp's server, {THREADS} HTTP clients", eight[1],
              f"{eight[0]:.0f} orders/s, {eight[2]} errors; serving adds "
              f"{sum(eight[1]) - sum(wsgi):.2f} ms"),
+            (f"tinyapp's server, 1 worker thread, {THREADS} HTTP clients", single[1],
+             f"{single[0]:.0f} orders/s, {single[2]} errors; serving adds "
+             f"{sum(single[1]) - sum(wsgi):.2f} ms"),
             (f"an app that does nothing, same waitress, {THREADS} clients", trivial[1],
              f"{trivial[0]:.0f} pairs of requests/s, {trivial[2]} errors")]
     for label, (user, system), note in rows:
         print(f"  {label:56s} {user:6.2f} + {system:6.2f} = {user + system:6.2f}  {note}")
-    return 1 if one[2] or eight[2] or trivial[2] else 0
+    return 1 if one[2] or eight[2] or single[2] or trivial[2] else 0
 
 
 if __name__ == "__main__":

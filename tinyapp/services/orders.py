@@ -199,38 +199,53 @@ def _count_sales(order: Order, lines: list[OrderLine], products: dict[int, Produ
     The day's row, which every order of the day updates, comes first: its row lock
     queues the day's orders one after the other through the product rows. Without
     it, the first orders of a day, creating new (day, product) rows side by side at
-    the end of the index, deadlock on MariaDB's gap locks, again and again.
+    the end of the index, deadlock on MariaDB's gap locks, again and again. The
+    products' rows follow in one statement, in product-id order (as ``lines`` are).
     """
     day = business_day(order.placed_at)  # the shop's day (TIMEZONE), not UTC's
     _ADD_TO_DAY.execute(day=day, orders=sign, amount=sign * order.total)
-    for line in lines:
-        _ADD_TO_PRODUCT_DAY.execute(
-            day=day, product=line.product_id, category=products[line.product_id].category_id,
-            quantity=sign * line.quantity, amount=sign * line.unit_price * line.quantity)
+    _ADD_TO_PRODUCT_DAYS.execute(
+        day=day, products=[line.product_id for line in lines],
+        categories=[products[line.product_id].category_id for line in lines],
+        quantities=[sign * line.quantity for line in lines],
+        amounts=[sign * line.unit_price * line.quantity for line in lines])
 
 
-def _add_up(model, key: dict, extra: dict, **amounts) -> peewee.Insert:
-    """The upsert that adds amounts to the figures row with this key (made on first use).
+def _add_up(model, key: list[str], rows: list[dict], amounts: list[str]) -> peewee.Insert:
+    """The upsert that adds each row's amounts to the figures row with its key (made on
+    first use).
 
-    One upsert (INSERT ... ON CONFLICT / ON DUPLICATE KEY UPDATE): the first orders of
-    a day race to create the row, and the engine settles the race itself. An UPDATE,
-    then an INSERT in a savepoint, deadlocked on MariaDB's gap locks. Its values are
-    slots (tinyapp/prepared.py): built and compiled once, run for every order.
+    One upsert (INSERT ... ON CONFLICT / ON DUPLICATE KEY UPDATE) for all the rows: the
+    first orders of a day race to create a row, and the engine settles the race
+    itself. An UPDATE, then an INSERT in a savepoint, deadlocked on MariaDB's gap locks.
+    A row that exists gets the amounts it was to be created with added to it: they are
+    named ``EXCLUDED.amount`` on PostgreSQL and SQLite, ``VALUES(amount)`` on MySQL.
+    The rows' values are slots (tinyapp/prepared.py): built and compiled once per
+    number of rows, run for every order.
     """
-    add = {getattr(model, name): getattr(model, name) + value
-           for name, value in amounts.items()}
-    target = {} if current_engine() == "mysql" else {  # MySQL: any unique key conflicts
+    mysql = current_engine() == "mysql"
+    proposed = (lambda field: peewee.fn.VALUES(field)) if mysql else (
+        lambda field: getattr(peewee.EXCLUDED, field.column_name))
+    add = {getattr(model, name): getattr(model, name) + proposed(getattr(model, name))
+           for name in amounts}
+    target = {} if mysql else {  # MySQL: any unique key conflicts
         "conflict_target": [getattr(model, name) for name in key]}
-    row = {name: value.stored_in(getattr(model, name))
-           for name, value in {**key, **extra, **amounts}.items()}
-    return model.insert(**row).on_conflict(update=add, **target)
+    stored = [{name: value.stored_in(getattr(model, name)) for name, value in row.items()}
+              for row in rows]
+    return model.insert_many(stored).on_conflict(update=add, **target)
 
 
 _ADD_TO_DAY = Prepared(lambda day, orders, amount: _add_up(
-    DailySales, {"day": day}, {}, orders=orders, amount=amount))
-_ADD_TO_PRODUCT_DAY = Prepared(lambda day, product, category, quantity, amount: _add_up(
-    ProductDailySales, {"day": day, "product": product}, {"category": category},
-    quantity=quantity, amount=amount))
+    DailySales, ["day"], [{"day": day, "orders": orders, "amount": amount}],
+    ["orders", "amount"]))
+_ADD_TO_PRODUCT_DAYS = Prepared(
+    lambda day, products, categories, quantities, amounts: _add_up(
+        ProductDailySales, ["day", "product"],
+        [{"day": day, "product": product, "category": category, "quantity": quantity,
+          "amount": amount}
+         for product, category, quantity, amount
+         in zip(products, categories, quantities, amounts, strict=True)],
+        ["quantity", "amount"]))
 
 
 VERB = {"placed": "place", "fulfilled": "fulfil", "cancelled": "cancel"}
