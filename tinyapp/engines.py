@@ -11,6 +11,7 @@ tinyapp/db.py builds on this module; most code reads that one.
 
 import contextlib
 import contextvars
+import functools
 import heapq
 import re
 import select
@@ -136,24 +137,17 @@ def recording_writes() -> Iterator[set[str]]:
 def _note_written(sql: str) -> None:
     """Note the table a statement writes, inside a ``recording_writes`` block."""
     tables = _writes.get()
-    if tables is None:
-        return
-    table = _table_written.get(sql, _UNSEEN)
-    if table is _UNSEEN:  # a statement first seen: read its table from its text
-        written = _WRITE.match(sql)
-        table = written.group(1) if written else None
-        if len(_table_written) < _TEXTS_KEPT:
-            _table_written[sql] = table
-    if table is not None:
+    if tables is not None and (table := _table_written_by(sql)) is not None:
         tables.add(table)
 
 
-# The table each statement text writes (None: it reads), for the texts run again and
-# again: prepared statements and bulk inserts (an order runs about twenty) look theirs
-# up instead of matching the pattern anew. Bounded: ad hoc texts are not all kept.
-_table_written: dict[str, str | None] = {}
-_TEXTS_KEPT = 5000
-_UNSEEN = object()
+@functools.lru_cache(maxsize=5000)
+def _table_written_by(sql: str) -> str | None:
+    """The table a statement text writes (None: it reads). Kept per text: prepared
+    statements and bulk inserts (an order runs about twenty) run the same texts again
+    and again, and look theirs up instead of matching the pattern anew."""
+    written = _WRITE.match(sql)
+    return written.group(1) if written else None
 
 
 class _Timed:

@@ -224,7 +224,7 @@ def _add_up(model, key: list[str], rows: list[dict], amounts: list[str]) -> peew
     number of rows, run for every order.
     """
     mysql = current_engine() == "mysql"
-    proposed = (lambda field: peewee.fn.VALUES(field)) if mysql else (
+    proposed = peewee.fn.VALUES if mysql else (
         lambda field: getattr(peewee.EXCLUDED, field.column_name))
     add = {getattr(model, name): getattr(model, name) + proposed(getattr(model, name))
            for name in amounts}
