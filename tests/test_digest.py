@@ -9,7 +9,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from tests.support.receiver import DrippingReceiver
+from tests.support.receiver import DrippingReceiver, FloodingReceiver
 from tinyapp import db, mail, outbox
 from tinyapp.mail import Mailer
 from tinyapp.models import Delivery
@@ -150,3 +150,20 @@ def test_a_mail_server_that_never_finishes_its_greeting_is_cut_off_at_the_deadli
         assert "no answer within 1 s" in delivery.last_error
     finally:
         stalled.close()
+
+
+def test_a_mail_server_whose_reply_never_ends_is_hung_up_on_before_it_fills_the_memory(
+        monkeypatch):
+    # Each line is short and the whole reply arrives fast: neither smtplib's line limit
+    # nor the deadline stops it, and smtplib keeps every line of a reply it reads.
+    monkeypatch.setattr(mail, "TIMEOUT_SECONDS", 30)
+    flood = FloodingReceiver(opening=b"220 mail.example.org ready\r\n",
+                             line=b"250-" + b"x" * 60 + b"\r\n")
+    try:
+        mailer = Mailer(f"smtp://127.0.0.1:{flood.port}", "shop@example.org")
+        with pytest.raises(OSError, match="reply went on past 64 KiB"):
+            mailer.send("ops@example.org", "Hello", "a message")
+        assert flood.hung_up.wait(timeout=10)
+        assert flood.sent < 16 * 2**20  # what the sockets' buffers hold, not gigabytes
+    finally:
+        flood.close()

@@ -7,7 +7,10 @@ record and changed fields.
 
 One e-mail's whole SMTP session, greeting to QUIT, has TIMEOUT_SECONDS
 (tinyapp/deadline.py): a mail server that answers a byte at a time would otherwise
-hold the sender, and every webhook's deliveries, for as long as it dripped.
+hold the sender, and every webhook's deliveries, for as long as it dripped. And one
+reply has MAX_REPLY_BYTES: smtplib bounds each line of a reply but keeps every line,
+so a server sending "250-..." lines without end, fast, filled the memory before the
+deadline came.
 """
 
 import json
@@ -19,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 from tinyapp.deadline import Deadline
 
 TIMEOUT_SECONDS = 10  # for the whole session with the mail server
+MAX_REPLY_BYTES = 64 * 1024  # one reply, all its lines (an EHLO's list is a few hundred)
 
 
 class MailNotConfigured(Exception):
@@ -40,9 +44,11 @@ class Mailer:
         with Deadline(TIMEOUT_SECONDS) as deadline:
             try:
                 self._deliver(message, deadline)
-            except (OSError, smtplib.SMTPException):
+            except (OSError, smtplib.SMTPException) as exc:
                 if deadline.passed:
                     raise TimeoutError(f"no answer within {TIMEOUT_SECONDS:g} s") from None
+                if isinstance(exc.__context__, ReplyTooLong):  # smtplib's words hide it
+                    raise exc.__context__ from None
                 raise
 
     def _deliver(self, message: EmailMessage, deadline: Deadline) -> None:
@@ -64,8 +70,35 @@ class Mailer:
             raise TimeoutError(f"no answer within {TIMEOUT_SECONDS:g} s")
 
 
+class ReplyTooLong(OSError):
+    """The mail server's reply went on past MAX_REPLY_BYTES: not an answer, an attack."""
+
+
+class _BoundedReply:
+    """The file smtplib reads replies from, line by line, refusing a reply that goes on
+    past MAX_REPLY_BYTES (``start`` begins the count for the next one)."""
+
+    def __init__(self, file):
+        self._file, self._left = file, MAX_REPLY_BYTES
+
+    def start(self) -> None:
+        self._left = MAX_REPLY_BYTES
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self._file.readline(limit)
+        self._left -= len(line)
+        if self._left < 0:  # an OSError: smtplib then closes the connection itself
+            raise ReplyTooLong(f"the mail server's reply went on past "
+                               f"{MAX_REPLY_BYTES // 1024} KiB")
+        return line
+
+    def close(self) -> None:
+        self._file.close()
+
+
 def _client(deadline: Deadline, tls: bool) -> type:
-    """smtplib's client class (TLS from the start: SMTP_SSL), its socket cut at deadline.
+    """smtplib's client class (TLS from the start: SMTP_SSL), its socket cut at deadline,
+    each reply it reads bounded (see _BoundedReply).
 
     SMTP_SSL makes its socket by asking SMTP for a plain one and wrapping it: the
     watching class sits between the two, so the TLS handshake is under the deadline too.
@@ -73,6 +106,14 @@ def _client(deadline: Deadline, tls: bool) -> type:
     class Watched(smtplib.SMTP):
         def _get_socket(self, host, port, timeout):
             return deadline.watch(super()._get_socket(host, port, timeout))
+
+        def getreply(self):
+            # smtplib makes self.file at the first reply, and again after STARTTLS.
+            if self.file is None and self.sock is not None:
+                self.file = _BoundedReply(self.sock.makefile("rb"))
+            if isinstance(self.file, _BoundedReply):
+                self.file.start()
+            return super().getreply()
 
     class WatchedTLS(smtplib.SMTP_SSL, Watched):
         pass

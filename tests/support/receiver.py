@@ -7,6 +7,8 @@ receiver is "down": connections are refused), and lets a test wait for the nth p
 a condition variable instead of sleeping.
 
 ``DrippingReceiver`` is a receiver on a stalled network: it never finishes its answer.
+``FloodingReceiver`` is a hostile one: its answer never ends either, but arrives as fast
+as it can be read.
 """
 
 import http.server
@@ -147,3 +149,43 @@ def _closed_by_peer(connection: socket.socket) -> bool:
         return False  # open, with nothing more to read
     except OSError:
         return True  # reset
+
+
+class FloodingReceiver:
+    """A server whose answer has no end, sent as fast as the network takes it: ``opening``,
+    then ``line`` again and again (an SMTP reply's "250-..." continuation lines, say),
+    for up to ``longest`` seconds or until tinyapp hangs up (``hung_up`` is set then).
+    ``sent`` counts the bytes it got out; a client that keeps all it reads fills its
+    memory at the network's speed."""
+
+    def __init__(self, opening: bytes, line: bytes, longest: float = 60):
+        self.opening, self.line, self.longest = opening, line, longest
+        self.sent = 0
+        self.hung_up = threading.Event()
+        self._closing = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        try:
+            connection, _ = self._listener.accept()
+        except OSError:  # closed
+            return
+        with connection:
+            ends = time.monotonic() + self.longest
+            chunk = self.line * max(1, 65536 // len(self.line))
+            connection.settimeout(0.5)  # to look at the clock while tinyapp is not reading
+            try:
+                connection.sendall(self.opening)
+                while time.monotonic() < ends and not self._closing.is_set():
+                    try:
+                        self.sent += connection.send(chunk)
+                    except TimeoutError:
+                        continue
+            except OSError:  # tinyapp hung up
+                self.hung_up.set()
+
+    def close(self) -> None:
+        self._closing.set()
+        self._listener.close()
