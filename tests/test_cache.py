@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import urllib.request
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -14,6 +15,7 @@ from tests.support import databases
 from tests.support.live import served_url
 from tinyapp import cache, db
 from tinyapp.cache import MemoryCache, RedisCache
+from tinyapp.engines import sqlite_path
 from tinyapp.services import accounts
 
 
@@ -227,15 +229,32 @@ def call(base: str, path: str, token: str, method: str = "GET", body: dict | Non
         return json.load(reply)
 
 
+def spelled_otherwise(url: str, tmp_path) -> str:
+    """The same database by another name: the server as localhost instead of 127.0.0.1
+    (or the other way round), an SQLite file through a symbolic link to its folder."""
+    path = sqlite_path(url)
+    if path is not None:
+        (tmp_path / "linked").symlink_to(path.resolve().parent, target_is_directory=True)
+        return f"sqlite:///{tmp_path / 'linked' / path.name}"
+    host = urlsplit(url).hostname
+    other = "localhost" if host == "127.0.0.1" else "127.0.0.1"
+    assert host in ("127.0.0.1", "localhost"), "the test servers run on this machine"
+    return url.replace(f"@{host}", f"@{other}", 1)
+
+
 def test_two_processes_sharing_redis_and_one_database_see_fresh_reports(
         redis_url, migrated_url, database, make_user, tmp_path):
+    """The second names the database otherwise (localhost, not 127.0.0.1): still one
+    database to the cache, so the first one's cached report goes stale at its writes."""
     RedisCache(redis_url).clear()
     user = make_user("staff")
     with db.database.connection_context():
         _, token = accounts.create_token(user, "two processes")
-    flags = ["--database-url", migrated_url, "--cache-url", redis_url]
-    first, first_url = start_process(flags, tmp_path, "a")
-    second, second_url = start_process(flags, tmp_path, "b")
+    first, first_url = start_process(["--database-url", migrated_url, "--cache-url",
+                                      redis_url], tmp_path, "a")
+    second, second_url = start_process(["--database-url",
+                                        spelled_otherwise(migrated_url, tmp_path),
+                                        "--cache-url", redis_url], tmp_path, "b")
     try:
         product = call(second_url, "/api/v1/products", token, "POST",
                        {"sku": "TWO-1", "name": "Shared", "price": "5.00", "stock": 9})

@@ -304,6 +304,11 @@ def test_a_databases_identity_ignores_credentials_and_options_but_not_where_it_l
         identity_of("postgresql://app@db.example/staging")
     assert identity_of("mysql://root@db.example/shop") != \
         identity_of("mysql://root@db.example:3307/shop")
+    this_machine = {identity_of(f"postgresql://app@{host}/shop")
+                    for host in ("localhost", "LOCALHOST", "127.0.0.1", "[::1]", "")}
+    assert len(this_machine) == 1
+    assert identity_of("postgresql://app@127.0.0.1/shop") != \
+        identity_of("postgresql://app@10.0.0.7/shop")
     monkeypatch.chdir(tmp_path)
     assert identity_of("sqlite:///shop.db") == identity_of(f"sqlite:///{tmp_path}/shop.db")
     assert identity_of("sqlite:///shop.db") != identity_of("sqlite:///staging.db")

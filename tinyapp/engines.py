@@ -67,7 +67,11 @@ def identity_of(url: str) -> str:
 
     Every process using one database gets the same name from its URL, and any other
     database gets another: an SQLite file's real path, or a server's host, port and
-    database. The shared cache keys each database's entries by it (tinyapp/cache.py).
+    database. The shared cache keys each database's entries by it (tinyapp/cache.py):
+    two names for one database would be two caches, and one process's writes would
+    leave the other's entries standing. So this machine is one host however a URL
+    spells it (localhost, 127.0.0.1, ::1, or no host: the local socket); another
+    server must be named alike in every process (README, "To scale out").
     """
     engine = engine_of(url)
     path = sqlite_path(url)
@@ -75,7 +79,13 @@ def identity_of(url: str) -> str:
         return f"sqlite:{path.resolve()}"
     parts = urlsplit(url)
     port = parts.port or DEFAULT_PORTS[engine]
-    return f"{engine}://{(parts.hostname or 'localhost').lower()}:{port}{parts.path}"
+    host = (parts.hostname or "").lower()
+    if host in THIS_MACHINE:
+        host = "localhost"
+    return f"{engine}://{host}:{port}{parts.path}"
+
+
+THIS_MACHINE = frozenset({"", "localhost", "127.0.0.1", "::1"})  # names of the loopback
 
 
 
