@@ -135,3 +135,46 @@ def _fill(url: str, engine: str) -> None:
 def _words(engine: str) -> str:
     text = "'the quick brown fox jumps over the lazy dog, again and again '"
     return f"{text} || n" if engine == "postgresql" else f"CONCAT({text}, n)"
+
+
+# -- the whole command, as an operator runs it --
+
+@pytest.fixture
+def command_line(tmp_path, monkeypatch):
+    """Run ``tinyapp`` commands in this process with settings from TINYAPP_* only."""
+    from tinyapp.config import SETTINGS
+
+    for name in [s.env_name for s in SETTINGS] + ["TINYAPP_CONFIG"]:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TINYAPP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TINYAPP_LOG_LEVEL", "warning")
+    return tmp_path / "data" / "backups"
+
+
+def test_tinyapp_backup_on_a_line_gone_silent_mid_dump_fails_in_one_line_and_leaves_nothing(
+        proxied, scratch_url, engine, command_line, monkeypatch, capsys):
+    from tinyapp.cli import main
+
+    monkeypatch.setattr(native, "SILENT_SECONDS", 2)
+    _fill(scratch_url, engine)
+    url, proxy = proxied
+    assert main(["migrate", "up", "--database-url", url]) == 0
+    capsys.readouterr()
+    proxy.stall_after(2 * 2**20)  # of the dump's ~20 MB
+    finished = {}
+    command = threading.Thread(target=lambda: finished.update(
+        code=main(["backup", "--database-url", url])), daemon=True)
+    command.start()
+    command.join(timeout=90)
+    assert not command.is_alive(), "tinyapp backup is still waiting for rows"
+    printed = capsys.readouterr()
+    assert finished["code"] == 1
+    assert "printed nothing for 2 s" in printed.err
+    assert "Traceback" not in printed.err + printed.out
+    assert len(printed.err.strip().splitlines()) == 1, printed.err
+    leftovers = [p.name for p in command_line.iterdir()] if command_line.exists() else []
+    assert leftovers == []  # no half-written backup, no lock file kept
+
+    proxy.resume()  # the line is back: the next backup runs (the lock was let go)
+    assert main(["backup", "--database-url", url]) == 0
+    assert "backup written" in capsys.readouterr().out

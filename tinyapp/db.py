@@ -15,7 +15,6 @@ its own): code never re-points it.
 import contextlib
 import contextvars
 import datetime as dt
-import threading
 import zoneinfo
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -41,6 +40,7 @@ from tinyapp.engines import (  # noqa: F401 - the database's vocabulary, in one 
     sqlite_library_warning,
     sqlite_path,
 )
+from tinyapp.sqlite_writer import SQLiteWriter
 
 _bound: contextvars.ContextVar["Database | None"] = contextvars.ContextVar(
     "tinyapp_database", default=None)
@@ -100,10 +100,11 @@ class Database:
         self.timeout = timeout
         self.peewee = make_database(url, max_connections, stale_timeout, timeout,
                                     statement_timeout)
-        # SQLite has one writer at a time. This app's threads queue here, blocked,
-        # instead of polling SQLite's busy handler: under a steady stream of writes that
-        # polling is unfair, and an unlucky writer can wait past the busy timeout.
-        self._writers = threading.RLock()
+        # SQLite has one writer at a time: this app's units of work take turns on one
+        # writer connection, queued instead of polling SQLite's busy handler (unfair
+        # under a steady stream of writes), and commit together (tinyapp/sqlite_writer.py).
+        self._writer = SQLiteWriter(self.peewee, self.peewee.open_unpooled, timeout,
+                                    busy=DatabaseUnavailable) if self.engine == "sqlite" else None
         # What is cached about this database's data (tinyapp/cache.py).
         self.cache = cache.make_cache(cache_url, identity_of(url))
         # Called with each unit of work after it commits (tinyapp/unit_of_work.py).
@@ -179,10 +180,12 @@ class Database:
     def transaction(self) -> Iterator[None]:
         """Begin a write transaction (or a savepoint inside one); commit at the end.
 
-        SQLite takes the write lock at BEGIN (IMMEDIATE), after this app's other
-        writers (the queue above): a transaction that first reads and then writes would
-        otherwise fail with "database is locked" when another writer got there first,
-        and no busy timeout can save it. PostgreSQL and MySQL lock rows as they are
+        On SQLite the block is a turn on the writer connection (tinyapp/sqlite_writer.py):
+        after this app's other writers, in a transaction begun IMMEDIATE (the write lock
+        at once: a transaction that first reads and then writes would otherwise fail
+        with "database is locked" when another writer got there first, and no busy
+        timeout can save it), maybe shared with the writers queued behind it, and
+        committed before the block returns. PostgreSQL and MySQL lock rows as they are
         updated and need nothing special.
         """
         if self.engine != "sqlite":
@@ -193,13 +196,8 @@ class Database:
             with self.peewee.atomic():
                 yield
             return
-        if not self._writers.acquire(timeout=self.timeout):
-            raise DatabaseUnavailable("the database is busy with other writes")
-        try:
-            with self.peewee.atomic("IMMEDIATE"):
-                yield
-        finally:
-            self._writers.release()
+        with self._writer.turn():
+            yield
 
     def pool_status(self) -> dict[str, int]:
         """Count pooled connections in use and idle (for /metrics and the system page)."""
@@ -232,8 +230,10 @@ class Database:
             self.peewee.connect()
 
     def close(self) -> None:
-        """Close every pooled connection (when the app or command ends)."""
+        """Close every pooled connection, and SQLite's writer (when the app or command ends)."""
         self.peewee.close_all()
+        if self._writer is not None:
+            self._writer.close()
 
 
 def bound_database() -> "Database | None":

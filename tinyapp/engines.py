@@ -202,14 +202,23 @@ class SqliteDatabase(_Timed, PooledSqliteDatabase):
             querylog.record(sql, params, time.perf_counter() - started)
         return kept[1]
 
+    def open_unpooled(self):
+        """A connection set up like the pool's (pragmas, functions), kept outside it: the
+        writer's (tinyapp/sqlite_writer.py)."""
+        self._create_private_file()
+        return peewee.SqliteDatabase._connect(self)
+
+    def _create_private_file(self) -> None:
+        if self.database != ":memory:" and not self.database.startswith("file:"):
+            with contextlib.suppress(OSError):  # e.g. no folder: SQLite says so itself
+                files.private_file(Path(self.database))
+
     def _connect(self):
         # SQLite would create a missing file with the umask's mode (often 0644, readable
         # by every local user); create it owner-only first. -wal and -shm follow its mode.
         # Only when the pool opens a new connection (it has no idle one to hand out).
-        opening = not self._connections
-        if opening and self.database != ":memory:" and not self.database.startswith("file:"):
-            with contextlib.suppress(OSError):  # e.g. no folder: SQLite says so itself
-                files.private_file(Path(self.database))
+        if not self._connections:
+            self._create_private_file()
         return super()._connect()
 
     def rollback(self):

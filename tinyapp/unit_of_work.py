@@ -12,13 +12,16 @@ A service function that writes is a unit of work::
 Each call, in order:
 
 1. borrows a pooled connection (``Database.connection``), unless its caller holds one;
-2. begins a transaction (``Database.transaction``: IMMEDIATE, after this app's other
-   writers, on SQLite);
+2. begins a transaction (``Database.transaction``). On SQLite: a turn on the one
+   writer connection, after this app's other writers, inside their transaction if
+   they are still waiting for its COMMIT (tinyapp/sqlite_writer.py);
 3. runs the function, which records what it changed on ``work``;
 4. writes those changes to the change journal, and their events to the webhook outbox,
    in the same transaction: a change that commits has them, one that rolls back not;
-5. commits; a deadlock, a serialisation failure or a dropped connection rolls
-   everything back and runs the function again from the start, waiting a little
+5. commits (on SQLite, maybe together with the units queued behind it: either way
+   the call returns once its changes are on the disk); a deadlock, a serialisation
+   failure or a dropped connection rolls everything back and runs the function again
+   from the start, waiting a little
    longer each time, for as long as a request waits for a connection (POOL_TIMEOUT;
    at most MAX_ATTEMPTS runs): a server that drops every connection again and again
    or a burst of deadlocks costs time, not an error.

@@ -14,6 +14,7 @@ import logging
 import os
 import sqlite3
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
@@ -108,6 +109,43 @@ def test_a_full_disk_fails_writes_clearly_keeps_reads_and_leaves_nothing(app_on_
     (path.parent / "filler").unlink()
     assert _import(session, url, 50, "ROOM").status_code == 200
     assert count() == 51
+    _check_integrity(path)
+
+
+def create_product(session, url: str, sku: str, headers=None) -> requests.Response:
+    return session.post(f"{url}/api/v1/products", timeout=60, headers=headers, json={
+        "sku": sku, "name": "Together", "price": "1", "description": os.urandom(2500).hex()})
+
+
+def test_writers_at_once_on_a_full_disk_keep_exactly_what_they_were_told_is_saved(
+        app_on_small_disk):
+    """On SQLite writers that arrive together share a transaction and its COMMIT
+    (tinyapp/sqlite_writer.py); when the disk fills under it, each one is told whether
+    its own change was saved, and the database holds exactly those told yes."""
+    url, session, path, _ = app_on_small_disk
+    assert create_product(session, url, "BEFORE").status_code == 201  # its files are open
+    _fill(path.parent)
+
+    def create(sku: str) -> requests.Response:
+        return create_product(requests.Session(), url, sku, session.headers)
+
+    with ThreadPoolExecutor(8) as pool:
+        replies = dict(zip(pool.map(create, [f"AT-{n}" for n in range(24)]),
+                           [f"AT-{n}" for n in range(24)], strict=True))
+    refused = [reply for reply in replies if reply.status_code != 201]
+    assert refused, "the disk did not fill: nothing was tested"
+    for reply in refused:
+        assert reply.status_code in (500, 503), reply.text
+        assert reply.headers["Content-Type"] == "application/problem+json"
+        assert "Traceback" not in reply.text
+    saved = sorted(sku for reply, sku in replies.items() if reply.status_code == 201)
+    listed = session.get(f"{url}/api/v1/products?limit=100", timeout=30).json()
+    assert sorted(p["sku"] for p in listed["items"] if p["sku"].startswith("AT-")) == saved
+
+    (path.parent / "filler").unlink()
+    with ThreadPoolExecutor(8) as pool:
+        again = list(pool.map(create, [f"ROOM-{n}" for n in range(8)]))
+    assert [reply.status_code for reply in again] == [201] * 8
     _check_integrity(path)
 
 

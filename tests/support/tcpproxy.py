@@ -31,6 +31,8 @@ class TCPProxy:
         self._lock = threading.Lock()
         self._flowing = threading.Event()
         self._flowing.set()
+        self._stall_after: int | None = None  # bytes from the server, then a stall
+        self._from_server = 0
         self._closed = False
         threading.Thread(target=self._accept_loop, daemon=True).start()
 
@@ -55,12 +57,16 @@ class TCPProxy:
             upstream.settimeout(None)
             with self._lock:
                 self._pairs.append((client, upstream))
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+            for source, sink, answers in ((client, upstream, False),
+                                          (upstream, client, True)):
+                threading.Thread(target=self._pump, args=(source, sink, answers),
+                                 daemon=True).start()
 
-    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket, answers: bool) -> None:
         try:
             while chunk := source.recv(65536):
+                if answers:
+                    self._count_answer(len(chunk))
                 self._flowing.wait()  # stalled: hold it (and what follows) until resumed
                 sink.sendall(chunk)
         except OSError:
@@ -90,6 +96,19 @@ class TCPProxy:
     def stall(self) -> None:
         """Let no byte through, either way, on any connection (they all stay open)."""
         self._flowing.clear()
+
+    def stall_after(self, server_bytes: int) -> None:
+        """Stall (as ``stall``) once the server has sent this many more bytes, on any
+        connection: in the middle of a dump's rows, whoever reads them."""
+        with self._lock:
+            self._from_server, self._stall_after = 0, server_bytes
+
+    def _count_answer(self, size: int) -> None:
+        with self._lock:
+            self._from_server += size
+            if self._stall_after is not None and self._from_server >= self._stall_after:
+                self._stall_after = None
+                self._flowing.clear()
 
     def resume(self) -> None:
         """End a stall: what was held goes through, then everything flows again."""
