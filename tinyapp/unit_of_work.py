@@ -21,10 +21,9 @@ Each call, in order:
 5. commits (on SQLite, maybe together with the units queued behind it: either way
    the call returns once its changes are on the disk); a deadlock, a serialisation
    failure or a dropped connection rolls everything back and runs the function again
-   from the start, waiting a little
-   longer each time, for as long as a request waits for a connection (POOL_TIMEOUT;
-   at most MAX_ATTEMPTS runs): a server that drops every connection again and again
-   or a burst of deadlocks costs time, not an error.
+   from the start, waiting a little longer each time, for as long as a request waits
+   for a connection (POOL_TIMEOUT; at most MAX_ATTEMPTS runs): a server that drops
+   every connection again and again or a burst of deadlocks costs time, not an error.
    When the connection drops while the COMMIT is on its way, a receipt row written in
    the transaction tells whether it committed (see CommitReceipt), so a write is never
    run twice;
