@@ -242,3 +242,17 @@ def own_settings(server_url, tmp_path, make_settings):
     yield settings
     databases.bindings.close()
     databases.drop_scratch(url)
+
+
+@pytest.fixture
+def environment(tmp_path, monkeypatch):
+    """Run ``tinyapp`` commands (``tinyapp.cli.main``) as a user would: settings from
+    TINYAPP_* only, the data in tmp_path/data, in an empty folder."""
+    from tinyapp.config import SETTINGS
+
+    for name in [s.env_name for s in SETTINGS] + ["TINYAPP_CONFIG"]:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TINYAPP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TINYAPP_LOG_LEVEL", "warning")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

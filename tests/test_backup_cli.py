@@ -19,21 +19,9 @@ from tinyapp import db
 from tinyapp.backup import list_backups, make_backup
 from tinyapp.backup.schedule import BackupSchedule
 from tinyapp.cli import build_parser, main
-from tinyapp.config import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_URL = "postgresql://tinyapp:s3cret@127.0.0.1:5432/tinyapp"
-
-
-@pytest.fixture
-def environment(tmp_path, monkeypatch):
-    """Run commands as a user would: settings from TINYAPP_* only, in an empty folder."""
-    for name in [s.env_name for s in SETTINGS] + ["TINYAPP_CONFIG"]:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("TINYAPP_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("TINYAPP_LOG_LEVEL", "warning")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def runbook_commands() -> list[str]:

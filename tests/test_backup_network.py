@@ -139,20 +139,8 @@ def _words(engine: str) -> str:
 
 # -- the whole command, as an operator runs it --
 
-@pytest.fixture
-def command_line(tmp_path, monkeypatch):
-    """Run ``tinyapp`` commands in this process with settings from TINYAPP_* only."""
-    from tinyapp.config import SETTINGS
-
-    for name in [s.env_name for s in SETTINGS] + ["TINYAPP_CONFIG"]:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("TINYAPP_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("TINYAPP_LOG_LEVEL", "warning")
-    return tmp_path / "data" / "backups"
-
-
 def test_tinyapp_backup_on_a_line_gone_silent_mid_dump_fails_in_one_line_and_leaves_nothing(
-        proxied, scratch_url, engine, command_line, monkeypatch, capsys):
+        proxied, scratch_url, engine, environment, monkeypatch, capsys):
     from tinyapp.cli import main
 
     monkeypatch.setattr(native, "SILENT_SECONDS", 2)
@@ -172,7 +160,8 @@ def test_tinyapp_backup_on_a_line_gone_silent_mid_dump_fails_in_one_line_and_lea
     assert "printed nothing for 2 s" in printed.err
     assert "Traceback" not in printed.err + printed.out
     assert len(printed.err.strip().splitlines()) == 1, printed.err
-    leftovers = [p.name for p in command_line.iterdir()] if command_line.exists() else []
+    backups = environment / "data" / "backups"
+    leftovers = [p.name for p in backups.iterdir()] if backups.exists() else []
     assert leftovers == []  # no half-written backup, no lock file kept
 
     proxy.resume()  # the line is back: the next backup runs (the lock was let go)

@@ -15,8 +15,8 @@ inside the server):
 2. it runs inside a SAVEPOINT of its own: failing, it undoes its own changes, not the
    ones of the units before it in the transaction;
 3. done, it hands the open transaction on if units are waiting for their turn, and
-   waits itself; else (or once GROUP_LIMIT units share it) it COMMITs for all of them.
-   The units waiting for that COMMIT send it themselves if nobody else is about to;
+   waits itself; else (or once GROUP_LIMIT units share it) it COMMITs for all of them:
+   the last unit of a queue always does, so no group is left waiting;
 4. each unit returns only once the COMMIT that holds its changes is on the disk, or
    raises what that COMMIT raised: none is told "done" before it is durable.
 
@@ -135,20 +135,20 @@ class SQLiteWriter:
         """Hand the open transaction to the next unit in the queue, or commit it; the
         choice is made with the queue locked, so a unit that gave up waiting for its
         turn meanwhile is never handed a transaction it will not finish."""
-        if not self._connection.in_transaction:  # SQLite ended it (disk full, I/O error)
-            self._settle(group, failed or peewee.OperationalError(
-                "the transaction was rolled back"))
-            return self._end_turn()
-        with self._turns:
-            if self._queued and group.units < GROUP_LIMIT:
-                self._busy = False
-                self._turns.notify()
-                return None
+        if self._connection.in_transaction:
+            with self._turns:
+                if self._queued and group.units < GROUP_LIMIT:
+                    self._busy = False  # the next unit's turn, in this transaction
+                    self._turns.notify()
+                    return
         try:
-            self._commit(group)
+            if self._connection.in_transaction:
+                self._commit(group)
+            else:  # SQLite ended the transaction itself (a full disk, an I/O error)
+                self._settle(group, failed or peewee.OperationalError(
+                    "the transaction was rolled back"))
         finally:
             self._end_turn()
-        return None
 
     def _commit(self, group: _Group) -> None:
         """COMMIT (with the turn held): the group's outcome, for all its units."""
