@@ -136,3 +136,15 @@ def test_addresses_on_the_allow_list_read_metrics_without_a_token(database, make
                             ("127.0.0.1", 401)):
         webtest.TestApp(app, extra_environ={"REMOTE_ADDR": address}).get("/metrics",
                                                                           status=status)
+
+
+def test_a_write_counts_its_commit_with_its_time(database):
+    """The COMMIT is where a write waits for the disk: a request's database time and
+    the slow-query log must see it, on every engine."""
+    from tinyapp.services import catalog
+
+    with querylog.track(keep_statements=True) as log:
+        catalog.create_category("Committed")
+
+    commits = [query for query in log.statements if query.sql == "COMMIT"]
+    assert len(commits) == 1 and commits[0].ms > 0

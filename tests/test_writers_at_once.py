@@ -12,11 +12,13 @@ import struct
 import threading
 from decimal import Decimal
 
+import peewee
 import pytest
 
 from tests.support import databases
+from tests.support.polling import wait_until
 from tests.test_concurrency import run_together
-from tinyapp import db, migrations
+from tinyapp import db, migrations, querylog
 from tinyapp.models import Category, Change, Order, Product
 from tinyapp.services import catalog, customers, orders
 from tinyapp.services.stock import OutOfStock
@@ -170,6 +172,85 @@ def test_on_sqlite_a_writer_kept_waiting_past_pool_timeout_is_refused_and_the_on
         assert [c.name for c in held] == ["Held"]
         other = sqlite3.connect(path)
         assert other.execute("SELECT name FROM categories").fetchall() == [("Held",)]
+        other.close()
+    finally:
+        setup.close()
+
+
+def test_on_sqlite_a_writer_waiting_for_another_process_to_finish_writing_is_a_slow_query(
+        make_settings, tmp_path):
+    """Another program (a second tinyapp, the sqlite3 shell) holding the write lock keeps
+    the BEGIN waiting: the slow-query log says so, instead of a request slow for no
+    visible reason."""
+    path = tmp_path / "waited.db"
+    setup = databases.use(make_settings(DATABASE_URL=f"sqlite:///{path}", SLOW_QUERY_MS=100))
+    with db.database.connection_context():
+        migrations.upgrade()
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # the write lock, held by another connection
+    letting_go = threading.Timer(0.4, other.rollback)
+    letting_go.start()
+    try:
+        with querylog.track(keep_statements=True) as log:
+            catalog.create_category("Waited")
+    finally:
+        letting_go.join()
+        other.close()
+        setup.close()
+
+    begin = next(query for query in log.statements if query.sql.startswith("BEGIN"))
+    assert begin.ms >= 300
+    assert any(slow.sql.startswith("BEGIN") for slow in querylog.slow_queries())
+
+
+@unit_of_work
+def _fail_ending_the_transaction(work, name: str):
+    """A write whose failure makes SQLite roll back the whole transaction, not only this
+    statement (``OR ROLLBACK``; a full disk can do the same)."""
+    Category.create(name=name)
+    Category.insert(name=name).on_conflict("ROLLBACK").execute()  # the same name again
+
+
+def test_on_sqlite_a_writer_whose_shared_transaction_another_ended_runs_again(
+        make_settings, tmp_path):
+    """Units that share a transaction lose their changes with it when SQLite ends it for
+    one unit's error: that unit is told its error; the others run again, as after a
+    deadlock, instead of being told of an error that is not theirs."""
+    path = tmp_path / "ended.db"
+    setup = databases.use(make_settings(DATABASE_URL=f"sqlite:///{path}"))
+    with db.database.connection_context():
+        migrations.upgrade()
+    holding, release = threading.Event(), threading.Event()
+    database = db.current()
+    writer = database._writer
+    outcomes: dict = {}
+
+    def in_thread(name, write):
+        def run():
+            with database.bound(), db.database.connection_context():
+                try:
+                    outcomes[name] = write()
+                except Exception as exc:  # noqa: BLE001 - the test looks at it
+                    outcomes[name] = exc
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    ahead = in_thread("ahead", lambda: _hold_the_turn("Ahead", holding, release).name)
+    try:
+        assert holding.wait(30)
+        failing = in_thread("failing", lambda: _fail_ending_the_transaction("Twice"))
+        # Nothing signals that the failing unit waits for its turn behind the one ahead.
+        wait_until(lambda: writer._queued == 1, 30, interval=0.001, what="a unit queued")
+    finally:
+        release.set()
+    ahead.join(30)
+    failing.join(30)
+    try:
+        assert outcomes["ahead"] == "Ahead"
+        assert isinstance(outcomes["failing"], peewee.IntegrityError)
+        other = sqlite3.connect(path)
+        assert other.execute("SELECT name FROM categories").fetchall() == [("Ahead",)]
         other.close()
     finally:
         setup.close()

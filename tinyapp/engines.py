@@ -32,6 +32,7 @@ from playhouse.pool import (
 )
 
 from tinyapp import files, querylog
+from tinyapp.sqlite_writer import RolledBackWithAnother
 
 ENGINES = {"sqlite": "sqlite", "postgres": "postgresql", "postgresql": "postgresql",
            "mysql": "mysql", "mariadb": "mysql"}
@@ -170,6 +171,20 @@ class _Timed:
             return super().execute_sql(sql, params, *args, **kwargs)
         finally:
             querylog.record(sql, params, time.perf_counter() - started)
+
+    # Transaction control is a statement too: a COMMIT waits for the disk (and, on a
+    # server, the network), a BEGIN on SQLite for another program's write lock.
+    def begin(self, *args, **kwargs):
+        with querylog.timed("BEGIN"):
+            return super().begin(*args, **kwargs)
+
+    def commit(self):
+        with querylog.timed("COMMIT"):
+            return super().commit()
+
+    def rollback(self):
+        with querylog.timed("ROLLBACK"):
+            return super().rollback()
 
     def execute_and_read(self, sql: str, params):
         """Run a statement whose results the caller reads before running another one
@@ -604,12 +619,15 @@ def is_retryable(exc: BaseException) -> bool:
     """Tell whether running the whole transaction again may succeed where exc failed it.
 
     True for deadlocks, lock wait timeouts and serialization failures on every engine,
-    and for MariaDB's "SAVEPOINT ... does not exist" after a deadlock. A dropped
+    for MariaDB's "SAVEPOINT ... does not exist" after a deadlock, and on SQLite for a
+    unit whose shared transaction another unit's error ended (tinyapp/sqlite_writer.py). A dropped
     connection is a different question (is_connection_lost): running again is safe
     only if the COMMIT was never sent.
     """
     if not isinstance(exc, peewee.DatabaseError) or isinstance(exc, peewee.IntegrityError):
         return False
+    if isinstance(exc, RolledBackWithAnother):  # SQLite: another unit's error ended it
+        return True
     error = _driver_error(exc)
     if getattr(error, "pgcode", None) in _RETRYABLE_SQLSTATES:
         return True

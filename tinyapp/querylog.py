@@ -6,10 +6,12 @@ The database classes in ``db.py`` call ``record()`` after every statement. A req
 """
 
 import collections
+import contextlib
 import contextvars
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from tinyapp.context import given
@@ -74,6 +76,16 @@ def record(sql: str, params, seconds: float) -> None:
         log.warning("slow query %.1f ms [%s]: %s", ms, request_id, shortened(sql))
         with _slow_lock:
             _slow.append(SlowQuery(time.time(), sql, ms, request_id, tuple(params or ())))
+
+
+@contextlib.contextmanager
+def timed(sql: str) -> Iterator[None]:
+    """Record the block as one statement (a driver's COMMIT, which is no execute call)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        record(sql, (), time.perf_counter() - started)
 
 
 LOGGED_SQL_CHARS = 300  # the system page shows the whole statement

@@ -18,7 +18,15 @@ inside the server):
    waits itself; else (or once GROUP_LIMIT units share it) it COMMITs for all of them:
    the last unit of a queue always does, so no group is left waiting;
 4. each unit returns only once the COMMIT that holds its changes is on the disk, or
-   raises what that COMMIT raised: none is told "done" before it is durable.
+   raises what that COMMIT raised: none is told "done" before it is durable. When
+   SQLite ends the transaction itself for one unit's error (a full disk mid-statement,
+   an ``OR ROLLBACK`` conflict), that unit raises its error and the units before it in
+   the transaction, whose changes went with it, raise RolledBackWithAnother: the unit
+   of work runs them again, as after a deadlock.
+
+Every statement the writer sends (BEGIN IMMEDIATE, SAVEPOINT, RELEASE, COMMIT) goes to
+the query log like any other: a BEGIN waiting for another program's write lock, or a
+COMMIT waiting for a slow disk, shows in the request's database time and as a slow query.
 
 A lone writer commits at once, as before; eight writers at once write each page once
 per turn of the group instead of once per unit, and wait for the disk once.
@@ -40,7 +48,14 @@ from collections.abc import Iterator
 
 import peewee
 
+from tinyapp import querylog
+
 GROUP_LIMIT = 32  # units per COMMIT: the first of them waits for at most this many
+
+
+class RolledBackWithAnother(peewee.OperationalError):
+    """SQLite ended the transaction this unit shared, for another unit's error: nothing
+    of this unit was kept, and running it again may succeed (engines.is_retryable)."""
 
 
 class _Group:
@@ -126,8 +141,8 @@ class SQLiteWriter:
     def _join(self) -> _Group:
         """The open transaction's group, or a new transaction and group."""
         if self._group is None:
-            with peewee.__exception_wrapper__:  # driver errors as peewee's, as elsewhere
-                self._writer_connection().execute("BEGIN IMMEDIATE")
+            self._writer_connection()  # open (again, if the file was replaced)
+            self._execute("BEGIN IMMEDIATE")
             self._group = _Group()
         return self._group
 
@@ -144,9 +159,11 @@ class SQLiteWriter:
         try:
             if self._connection.in_transaction:
                 self._commit(group)
-            else:  # SQLite ended the transaction itself (a full disk, an I/O error)
-                self._settle(group, failed or peewee.OperationalError(
-                    "the transaction was rolled back"))
+            elif failed is not None:  # SQLite ended the transaction for this unit's error
+                self._settle(group, RolledBackWithAnother(
+                    f"rolled back with another write that failed: {failed}"))
+            else:  # ... for an error the unit caught and went on from: it failed too
+                self._settle(group, peewee.OperationalError("the transaction was rolled back"))
         finally:
             self._end_turn()
 
@@ -155,13 +172,12 @@ class SQLiteWriter:
         error = None
         if group.units:
             try:
-                with peewee.__exception_wrapper__:
-                    self._connection.execute("COMMIT")
+                self._execute("COMMIT")
             except peewee.DatabaseError as exc:
                 error = exc
         if self._connection.in_transaction:  # nothing to commit, or the COMMIT failed
-            with contextlib.suppress(sqlite3.Error):
-                self._connection.execute("ROLLBACK")
+            with contextlib.suppress(peewee.DatabaseError):
+                self._execute("ROLLBACK")
         self._settle(group, error)
 
     def _settle(self, group: _Group, error: BaseException | None) -> None:
@@ -171,13 +187,19 @@ class SQLiteWriter:
 
     def _undo_unit(self) -> None:
         if self._connection.in_transaction:  # else SQLite has rolled everything back
-            with contextlib.suppress(sqlite3.Error):
-                self._connection.execute("ROLLBACK TO unit")
-                self._connection.execute("RELEASE unit")
+            with contextlib.suppress(peewee.DatabaseError):
+                self._execute("ROLLBACK TO unit")
+                self._execute("RELEASE unit")
 
     def _execute(self, sql: str) -> None:
-        with peewee.__exception_wrapper__:
-            self._connection.execute(sql)
+        """Send sql on the writer connection: timed for the query log, driver errors
+        turned into peewee's, as every statement is (tinyapp/engines.py)."""
+        started = time.perf_counter()
+        try:
+            with peewee.__exception_wrapper__:
+                self._connection.execute(sql)
+        finally:
+            querylog.record(sql, (), time.perf_counter() - started)
 
     # -- the writer connection --
 

@@ -12,7 +12,8 @@ import threading
 
 import pytest
 
-from tests.reliability.conftest import INITIAL_STOCK, OrderClient, ServerProcess, wait_until
+from tests.reliability.conftest import INITIAL_STOCK, OrderClient, ServerProcess
+from tests.support.polling import wait_until
 
 pytestmark = pytest.mark.slow
 

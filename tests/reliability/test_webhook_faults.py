@@ -13,8 +13,9 @@ import threading
 
 import pytest
 
-from tests.reliability.conftest import OrderClient, ServerProcess, wait_until
+from tests.reliability.conftest import OrderClient, ServerProcess
 from tests.reliability.test_outage import DatabaseServer
+from tests.support.polling import wait_until
 from tests.support.receiver import Receiver
 from tinyapp import db, outbox
 from tinyapp.models import Delivery, Order, OutboxEvent, Webhook
