@@ -19,9 +19,9 @@ from tests.reliability.conftest import (
     OrderClient,
     check_stored_as_acknowledged,
     serve_in_thread,
-    wait_until,
 )
 from tests.support import databases, faults
+from tests.support.polling import wait_until
 from tests.support.tcpproxy import TCPProxy, through
 from tinyapp import db
 from tinyapp.services import accounts, catalog, customers

@@ -23,8 +23,8 @@ from tests.reliability.conftest import (
     check_stored_as_acknowledged,
     require_tool,
     serve_in_thread,
-    wait_until,
 )
+from tests.support.polling import wait_until
 from tinyapp import db
 from tinyapp.services import accounts, catalog, customers
 
