@@ -188,7 +188,7 @@ def test_on_sqlite_a_writer_waiting_for_another_process_to_finish_writing_is_a_s
         migrations.upgrade()
     other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     other.execute("BEGIN IMMEDIATE")  # the write lock, held by another connection
-    letting_go = threading.Timer(0.4, other.rollback)
+    letting_go = threading.Timer(1.0, other.rollback)
     letting_go.start()
     try:
         with querylog.track(keep_statements=True) as log:
