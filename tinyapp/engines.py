@@ -13,6 +13,7 @@ import contextlib
 import contextvars
 import functools
 import heapq
+import os
 import re
 import select
 import socket
@@ -221,7 +222,25 @@ class SqliteDatabase(_Timed, PooledSqliteDatabase):
         """A connection set up like the pool's (pragmas, functions), kept outside it: the
         writer's (tinyapp/sqlite_writer.py)."""
         self._create_private_file()
-        return peewee.SqliteDatabase._connect(self)
+        with self._saying_why_it_cannot_open():
+            return peewee.SqliteDatabase._connect(self)
+
+    @contextlib.contextmanager
+    def _saying_why_it_cannot_open(self) -> Iterator[None]:
+        """Name a full disk where SQLite, failing to open, says "disk I/O error".
+
+        The first connection after a restart makes the WAL's shared-memory file (-shm),
+        without which no one can read; on a full disk it cannot, and the operator would
+        go looking for a failing disk (tests/reliability/test_disk.py).
+        """
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if "disk I/O error" not in str(exc) or not _nearly_full(self.database):
+                raise
+            raise sqlite3.OperationalError(
+                f"{exc}: the disk holding the database is full; it opens again once "
+                "there is room") from exc
 
     def _create_private_file(self) -> None:
         if self.database != ":memory:" and not self.database.startswith("file:"):
@@ -234,7 +253,8 @@ class SqliteDatabase(_Timed, PooledSqliteDatabase):
         # Only when the pool opens a new connection (it has no idle one to hand out).
         if not self._connections:
             self._create_private_file()
-        return super()._connect()
+        with self._saying_why_it_cannot_open():
+            return super()._connect()
 
     def rollback(self):
         # After a full disk or an I/O error SQLite has already rolled back by itself;
@@ -242,6 +262,18 @@ class SqliteDatabase(_Timed, PooledSqliteDatabase):
         if not self.is_closed() and not self.connection().in_transaction:
             return None
         return super().rollback()
+
+
+NEARLY_FULL_BYTES = 1 << 20  # free space below which an I/O error is blamed on the disk
+
+
+def _nearly_full(database_path: str) -> bool:
+    """Whether the filesystem holding an SQLite file has (almost) no room left."""
+    try:
+        room = os.statvfs(Path(database_path).parent)
+    except OSError:
+        return False
+    return room.f_bavail * room.f_frsize < NEARLY_FULL_BYTES
 
 
 # -- PostgreSQL and MySQL/MariaDB: a server at the other end of a socket --

@@ -182,6 +182,29 @@ def test_a_read_only_data_folder_answers_503_and_recovers_without_restart(app_on
     _check_integrity(path)
 
 
+def test_a_database_opened_on_a_full_disk_says_the_disk_is_full_and_opens_once_there_is_room(
+        app_on_small_disk, caplog):
+    """No one can read a WAL database without its shared-memory file (-shm), which SQLite
+    makes when the first connection opens (after a restart): on a full disk it cannot, and
+    SQLite calls that a "disk I/O error", which sends an operator looking for a failing
+    disk. The log and /readyz say the disk is full instead."""
+    url, session, path, database = app_on_small_disk
+    database.close()  # no connection open, as after a restart: SQLite removed the -shm
+    assert not path.with_name(path.name + "-shm").exists()
+    _fill(path.parent)
+
+    with caplog.at_level(logging.ERROR, logger="tinyapp.web"):
+        reply = session.get(f"{url}/api/v1/products/1", timeout=30)
+    ready = session.get(f"{url}/readyz", timeout=30)
+
+    assert reply.status_code == 503 and ready.status_code == 503
+    assert "the disk holding the database is full" in caplog.text
+    assert "the disk holding the database is full" in ready.json()["detail"]
+    (path.parent / "filler").unlink()
+    assert session.get(f"{url}/api/v1/products/1", timeout=30).status_code == 200
+    assert session.get(f"{url}/readyz", timeout=30).status_code == 200
+
+
 def _check_integrity(path) -> None:
     connection = sqlite3.connect(path)
     try:
