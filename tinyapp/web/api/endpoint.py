@@ -158,9 +158,10 @@ def read_json() -> dict:
     """Read the body as a JSON object, with a 400 that says what is wrong otherwise."""
     raw = read_body(("application/json",))
     try:
+        text = raw.decode("utf-8")
         # Decimal, not float: 1e-400 would silently become 0.0, and money must be exact.
-        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constants,
-                          parse_float=Decimal, object_pairs_hook=_keys_once)
+        data = json.loads(text, parse_constant=_no_constants, parse_float=Decimal,
+                          object_pairs_hook=_keys_once)
     except UnicodeDecodeError:
         raise BadRequest("The body is not valid UTF-8.") from None
     except RecursionError:
@@ -169,7 +170,8 @@ def read_json() -> dict:
         raise BadRequest(f"The body is not valid JSON: {_short(exc)}") from None
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object ({...}).")
-    if _holds_lone_surrogate(data):
+    # UTF-8 cannot carry half a pair: only a \u escape can, so without one, no need to look.
+    if "\\u" in text and _holds_lone_surrogate(data):
         raise BadRequest("The body is not valid text: a \\uD800-\\uDFFF escape "
                          "without its pair.")
     return data
