@@ -254,3 +254,30 @@ def test_on_sqlite_a_writer_whose_shared_transaction_another_ended_runs_again(
         other.close()
     finally:
         setup.close()
+
+
+@unit_of_work
+def _go_on_after_the_transaction_ended(work, name: str):
+    """A write that catches the error with which SQLite ended its transaction, and goes on
+    as if its first change were still there."""
+    Category.create(name=name)
+    try:
+        Category.insert(name=name).on_conflict("ROLLBACK").execute()
+    except peewee.IntegrityError:
+        pass
+    return name
+
+
+def test_on_sqlite_a_writer_that_goes_on_after_sqlite_ended_its_transaction_is_told_it_failed(
+        make_settings, tmp_path):
+    """Its first change went with the transaction: returning as if it were saved would lie."""
+    path = tmp_path / "caught.db"
+    setup = databases.use(make_settings(DATABASE_URL=f"sqlite:///{path}"))
+    try:
+        with db.database.connection_context():
+            migrations.upgrade()
+            with pytest.raises(peewee.OperationalError, match="rolled back"):
+                _go_on_after_the_transaction_ended("Lost")
+            assert list(Category.select()) == []
+    finally:
+        setup.close()

@@ -652,9 +652,9 @@ def is_retryable(exc: BaseException) -> bool:
 
     True for deadlocks, lock wait timeouts and serialization failures on every engine,
     for MariaDB's "SAVEPOINT ... does not exist" after a deadlock, and on SQLite for a
-    unit whose shared transaction another unit's error ended (tinyapp/sqlite_writer.py). A dropped
-    connection is a different question (is_connection_lost): running again is safe
-    only if the COMMIT was never sent.
+    unit whose shared transaction another unit's error ended (tinyapp/sqlite_writer.py).
+    A dropped connection is a different question (is_connection_lost): running again is
+    safe only if the COMMIT was never sent.
     """
     if not isinstance(exc, peewee.DatabaseError) or isinstance(exc, peewee.IntegrityError):
         return False

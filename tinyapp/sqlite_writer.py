@@ -109,6 +109,9 @@ class SQLiteWriter:
                 except BaseException:
                     self._undo_unit()
                     raise
+                if not self._connection.in_transaction:  # ended by an error the unit caught
+                    raise peewee.OperationalError(
+                        "the transaction was rolled back by an error this write went on from")
                 self._execute("RELEASE unit")
                 group.units += 1
         except BaseException as exc:  # noqa: BLE001 - raised again below, after the turn
@@ -159,11 +162,9 @@ class SQLiteWriter:
         try:
             if self._connection.in_transaction:
                 self._commit(group)
-            elif failed is not None:  # SQLite ended the transaction for this unit's error
+            else:  # SQLite ended the transaction for this unit's error (``failed``)
                 self._settle(group, RolledBackWithAnother(
                     f"rolled back with another write that failed: {failed}"))
-            else:  # ... for an error the unit caught and went on from: it failed too
-                self._settle(group, peewee.OperationalError("the transaction was rolled back"))
         finally:
             self._end_turn()
 
@@ -194,12 +195,8 @@ class SQLiteWriter:
     def _execute(self, sql: str) -> None:
         """Send sql on the writer connection: timed for the query log, driver errors
         turned into peewee's, as every statement is (tinyapp/engines.py)."""
-        started = time.perf_counter()
-        try:
-            with peewee.__exception_wrapper__:
-                self._connection.execute(sql)
-        finally:
-            querylog.record(sql, (), time.perf_counter() - started)
+        with querylog.timed(sql), peewee.__exception_wrapper__:
+            self._connection.execute(sql)
 
     # -- the writer connection --
 
