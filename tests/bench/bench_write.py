@@ -13,7 +13,12 @@ The three take turns, round after round (--rounds); printed are the median order
 errors of any kind (e.g. "database is locked"), and the median and spread of each
 side's ratio to the raw driver in the same round.
 Targets (issue 15): on SQLite >= 0.30 over HTTP and >= 0.5 for the services alone;
-PostgreSQL is reported; no errors anywhere. Exits 1 on errors only: the ratios depend
+PostgreSQL is reported; no errors anywhere.
+
+``--one-core`` adds a diagnosis, not a target: the same server again, allowed to run on
+one CPU only (sched_setaffinity), in the same rounds. Its threads then hand the GIL to
+each other on one core instead of waking one another across two; the difference is
+what those cross-core wake-ups cost on this machine. Exits 1 on errors only: the ratios depend
 on the machine (tests/bench/bench_write_cpu.py tells where the time goes).
 """
 
@@ -158,35 +163,44 @@ def baseline_orders(url: str, ids, seconds: float):
 
 
 SIDES = {"tinyapp": "tinyapp over HTTP (2 requests/order)",
+         "one_core": "  the same server, one CPU (diagnosis)",
          "services": "tinyapp services, no HTTP",
          "baseline": "baseline: raw driver"}
 
 
-def measure(server_url: str, folder: Path, seconds: float, rounds: int) -> dict:
+def measure(server_url: str, folder: Path, seconds: float, rounds: int,
+            one_core: bool = False) -> dict:
     """Orders/s and errors of every side, round by round, the sides taking turns.
 
     Each side has its own database, made once; tinyapp's server runs throughout. A
-    round runs each side once, one after the other, so a slower minute of the machine
-    falls on all three alike, and each ratio is taken within its own round.
+    round runs each side once, one after the other (every other round in the reverse
+    order), so a slower minute of the machine falls on all of them alike, and each ratio
+    is taken within its own round.
     """
     folder.mkdir()
     with contextlib.ExitStack() as cleanup:
         runs = {}
         for side in SIDES:
+            if side == "one_core" and not one_core:
+                continue
             url = databases.create_scratch(server_url, folder)
             cleanup.callback(databases.drop_scratch, url)
             token, ids = prepare(url)
-            if side == "tinyapp":
-                process, base = start_tinyapp(url, folder / "data", threads=8)
+            if side in ("tinyapp", "one_core"):
+                process, base = start_tinyapp(url, folder / side, threads=8,
+                                              cpus={0} if side == "one_core" else None)
                 cleanup.callback(stop, process)
                 runs[side] = functools.partial(tinyapp_orders, base, token, ids, seconds)
             elif side == "services":
                 runs[side] = functools.partial(service_orders, url, ids, seconds)
             else:
                 runs[side] = functools.partial(baseline_orders, url, ids, seconds)
-        results = {side: [] for side in SIDES}
-        for _ in range(rounds):
-            for side, run in runs.items():
+        results = {side: [] for side in runs}
+        for round_number in range(rounds):
+            order = list(runs.items())
+            if round_number % 2:  # every other round backwards: no side always goes first
+                order.reverse()
+            for side, run in order:
                 results[side].append(run())
         return results
 
@@ -198,6 +212,8 @@ def report(engine: str, results: dict, seconds: float) -> None:
     print(f"write path on {engine}: 3-line orders, {CLIENTS} clients, {rounds} interleaved "
           f"rounds of {seconds:.0f} s per side (medians; ratios per round, min-max)")
     for side, label in SIDES.items():
+        if side not in results:
+            continue
         rates = [rate for rate, _ in results[side]]
         ratios = [rate / theirs for rate, theirs in zip(rates, baseline, strict=True)]
         errors = [error for _, found in results[side] for error in found]
@@ -215,12 +231,15 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--postgresql-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--one-core", action="store_true",
+                        help="also serve pinned to one CPU (a diagnosis, see above)")
     args = parser.parse_args()
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
         for engine in args.engines.split(","):
             server_url = "sqlite://" if engine == "sqlite" else args.postgresql_url
-            results = measure(server_url, Path(tmp) / engine, args.seconds, args.rounds)
+            results = measure(server_url, Path(tmp) / engine, args.seconds, args.rounds,
+                              args.one_core)
             report(engine, results, args.seconds)
             failed |= any(errors for runs in results.values() for _, errors in runs)
     return 1 if failed else 0

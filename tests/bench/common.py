@@ -1,5 +1,6 @@
 """What the benchmarks share: servers in subprocesses, a load generator, a scratch database."""
 
+import functools
 import os
 import re
 import shutil
@@ -34,10 +35,14 @@ def start_server(command: list[str], **popen) -> tuple[subprocess.Popen, str]:
 
 
 def start_tinyapp(database_url: str, data_dir: Path, threads: int = 8,
-                  extra: list[str] = ()) -> tuple[subprocess.Popen, str]:
+                  extra: list[str] = (), cpus: set[int] | None = None
+                  ) -> tuple[subprocess.Popen, str]:
+    """Start ``tinyapp serve``; with ``cpus``, the server may run on those CPUs only."""
+    pin = None if cpus is None else functools.partial(os.sched_setaffinity, 0, cpus)
     return start_server([PYTHON, "-m", "tinyapp", "serve", "--port", "0",
                          "--threads", str(threads), "--database-url", database_url,
-                         "--data-dir", str(data_dir), "--secret-key", "bench", *extra])
+                         "--data-dir", str(data_dir), "--secret-key", "bench", *extra],
+                        preexec_fn=pin)
 
 
 def stop(process: subprocess.Popen) -> None:
