@@ -13,13 +13,13 @@ The three take turns, round after round (--rounds); printed are the median order
 errors of any kind (e.g. "database is locked"), and the median and spread of each
 side's ratio to the raw driver in the same round.
 Targets (issue 15): on SQLite >= 0.30 over HTTP and >= 0.5 for the services alone;
-PostgreSQL is reported; no errors anywhere.
+PostgreSQL is reported; no errors anywhere. Exits 1 on errors only: the ratios depend
+on the machine (tests/bench/bench_write_cpu.py tells where the time goes).
 
 ``--one-core`` adds a diagnosis, not a target: the same server again, allowed to run on
 one CPU only (sched_setaffinity), in the same rounds. Its threads then hand the GIL to
 each other on one core instead of waking one another across two; the difference is
-what those cross-core wake-ups cost on this machine. Exits 1 on errors only: the ratios depend
-on the machine (tests/bench/bench_write_cpu.py tells where the time goes).
+what those cross-core wake-ups cost on this machine.
 """
 
 import argparse
