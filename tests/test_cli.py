@@ -11,7 +11,7 @@ import pytest
 
 from tests.support import databases
 from tests.support.live import served_url
-from tinyapp import migrations
+from tinyapp import db, migrations
 from tinyapp.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,7 +72,10 @@ def test_python_m_tinyapp_runs_the_same_command(tmp_path):
 
 
 def test_run_py_serves_healthz_and_creates_the_sqlite_database(tmp_path):
-    """The README's first command, in a clean folder: serve, answer /healthz, stop."""
+    """The README's first command, in a clean folder: serve, answer /healthz, stop.
+
+    When the SQLite library has the WAL-reset bug, the start says so in the log (where
+    whoever started it looks), not only /readyz and ``tinyapp check``."""
     data = tmp_path / "data"
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "run.py"), "--port", "0",
@@ -94,6 +97,9 @@ def test_run_py_serves_healthz_and_creates_the_sqlite_database(tmp_path):
             if line.startswith("{")]
     readyz = [entry for entry in logs if entry.get("path") == "/readyz"]
     assert readyz and readyz[0]["status"] == 200 and readyz[0]["request_id"]
+    warned = [entry for entry in logs if entry["level"] == "WARNING"
+              and entry["message"] == db.sqlite_library_warning()]
+    assert len(warned) == (1 if db.has_wal_reset_bug(db.sqlite3.sqlite_version_info) else 0)
 
 
 def test_a_password_prompt_that_gets_no_answer_is_one_clear_line(tmp_path):

@@ -616,7 +616,8 @@ def sqlite_library_warning() -> str | None:
     return (f"SQLite {sqlite3.sqlite_version} has the WAL-reset bug (3.7.0 to 3.51.2: two "
             "connections writing and checkpointing at once can corrupt the database; see "
             "sqlite.org/wal.html#walresetbug). Install a fixed build: pip install "
-            "'tinyapp[sqlite]' (pysqlite3, which bundles SQLite 3.53), then restart tinyapp.")
+            "'pysqlite3>=0.6.1' (tinyapp's sqlite extra, which bundles SQLite 3.53), then "
+            "restart tinyapp.")
 
 
 def exact_collation(db: peewee.Database) -> str:

@@ -64,6 +64,15 @@ def migrate(settings: Settings, database: db.Database) -> None:
                              "up` to count them again (or set MIGRATE_ON_START=true)")
 
 
+def warn_of_the_sqlite_library(settings: Settings) -> None:
+    """Log it at start when the SQLite library has the WAL-reset bug: the log is where
+    whoever started tinyapp looks (/readyz, the system page and `tinyapp check` say it
+    too, with the fix)."""
+    if db.sqlite_path(settings.DATABASE_URL) is not None:
+        if warning := db.sqlite_library_warning():
+            log.warning("%s", warning)
+
+
 def other_databases(settings: Settings) -> list[Path]:
     """The SQLite databases where tinyapp keeps data by default, other than this one."""
     places = [default_data_dir(), Path.cwd() / "data",
@@ -78,6 +87,7 @@ def serve(settings: Settings, open_browser: bool = False) -> None:
     settings = prepare(settings)
     app = create_app(settings)
     migrate(settings, app.database)
+    warn_of_the_sqlite_library(settings)
     server = listen(app, settings)
     # The socket is listening now, so the printed URL already answers (port 0 = any free).
     url = f"http://{_display_host(settings.HOST)}:{server.effective_port}/"
