@@ -280,6 +280,38 @@ def test_the_sqlite_library_is_named_and_flagged_by_readyz_check_and_the_system_
     db.database.close_all()
 
 
+def test_on_sqlite_a_wal_file_that_grew_behind_a_long_read_gives_the_room_back(tmp_path):
+    """While a read runs (a report, a CSV export streaming, a backup), SQLite cannot
+    start its WAL file over, so what is written meanwhile makes it grow: here past twice
+    WAL_SIZE_LIMIT. Once the read is done, the next checkpoint empties it and the next
+    write starts it over; then the file is cut back to the limit instead of keeping on
+    the disk the largest size it ever had (which can be most of a small disk after a
+    restore or an import)."""
+    path = tmp_path / "shop.db"
+    database = databases.use(f"sqlite:///{path}")
+    with database.connection():
+        migrations.upgrade()
+    wal = Path(f"{path}-wal")
+
+    @unit_of_work
+    def write(work, megabytes: float):
+        db.current().peewee.execute_sql(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+            "INSERT INTO filler SELECT randomblob(4000) FROM n", (int(megabytes * 256),))
+
+    with database.connection():
+        db.current().peewee.execute_sql("CREATE TABLE filler (data BLOB)")
+        reader = db.sqlite3.connect(path)  # another program's long read
+        reader.execute("BEGIN")
+        reader.execute("SELECT COUNT(*) FROM filler").fetchall()
+        write(2.5 * db.WAL_SIZE_LIMIT / 2**20)
+        assert wal.stat().st_size > 2 * db.WAL_SIZE_LIMIT
+        reader.close()  # the read is done
+        for _ in range(3):  # a checkpoint, the WAL started over, its first commit
+            write(0.01)
+    assert wal.stat().st_size <= db.WAL_SIZE_LIMIT
+
+
 @pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
 def test_a_psycopg2_connection_not_made_by_tinyapp_still_works(engine, database, migrated_url):
     """tinyapp's wait callback (which bounds every wait) is psycopg2's, for the whole

@@ -27,6 +27,7 @@ from tinyapp.context import given
 from tinyapp.engines import (  # noqa: F401 - the database's vocabulary, in one place
     ANSWER_MARGIN,
     SQLITE_PRAGMAS,
+    WAL_SIZE_LIMIT,
     answer_limit,
     engine_of,
     exact_collation,

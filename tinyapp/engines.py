@@ -41,8 +41,15 @@ ENGINES = {"sqlite": "sqlite", "postgres": "postgresql", "postgresql": "postgres
 # SQLite settings chosen for a web app: readers never block the writer (WAL), foreign
 # keys enforced, a commit survives power loss (synchronous=FULL), and a writer waits
 # for the lock instead of failing at once (busy_timeout, set from POOL_TIMEOUT).
+# SQLite reuses its WAL file from the start after each checkpoint and never makes it
+# smaller; behind a long read (nothing can be checkpointed past it) the file grows with
+# every write meanwhile, and would keep that size on the disk. journal_size_limit cuts
+# it back once it starts over: to WAL_SIZE_LIMIT, four times what a WAL holds between
+# two automatic checkpoints (1,000 pages), so everyday writes never pay for it.
+WAL_SIZE_LIMIT = 16 * 2**20
 SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "synchronous": "full",
-                  "cache_size": -16000, "temp_store": "memory"}
+                  "cache_size": -16000, "temp_store": "memory",
+                  "journal_size_limit": WAL_SIZE_LIMIT}
 
 
 def engine_of(url: str) -> str:
