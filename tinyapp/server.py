@@ -87,8 +87,8 @@ def serve(settings: Settings, open_browser: bool = False) -> None:
     settings = prepare(settings)
     app = create_app(settings)
     migrate(settings, app.database)
-    warn_of_the_sqlite_library(settings)
     server = listen(app, settings)
+    warn_of_the_sqlite_library(settings)  # once it serves: a failed start stays one line
     # The socket is listening now, so the printed URL already answers (port 0 = any free).
     url = f"http://{_display_host(settings.HOST)}:{server.effective_port}/"
     print(f"tinyapp {__version__} serving {url} "
