@@ -68,9 +68,9 @@ def warn_of_the_sqlite_library(settings: Settings) -> None:
     """Log it at start when the SQLite library has the WAL-reset bug: the log is where
     whoever started tinyapp looks (/readyz, the system page and `tinyapp check` say it
     too, with the fix)."""
-    if db.sqlite_path(settings.DATABASE_URL) is not None:
-        if warning := db.sqlite_library_warning():
-            log.warning("%s", warning)
+    warning = db.sqlite_path(settings.DATABASE_URL) and db.sqlite_library_warning()
+    if warning:
+        log.warning("%s", warning)
 
 
 def other_databases(settings: Settings) -> list[Path]:
